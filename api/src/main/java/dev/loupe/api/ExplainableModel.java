@@ -1,0 +1,66 @@
+package dev.loupe.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Set;
+
+/**
+ * A loaded model that methods can query: forward passes and, depending on its
+ * {@link #capabilities()}, gradients, layer activations, modified backward passes and parameters.
+ * Close it when done to free its native memory.
+ */
+public interface ExplainableModel extends AutoCloseable {
+
+    /** @return inputs, outputs, layers and labels */
+    ModelInfo info();
+
+    /** @return the id of the backend that loaded it */
+    String backendId();
+
+    /** @return what this model can do */
+    Set<Capability> capabilities();
+
+    /** @return whether {@code capability} is offered */
+    default boolean supports(Capability capability) {
+        return capabilities().contains(capability);
+    }
+
+    /**
+     * Runs the model on plain data and returns the explained output (scores per class).
+     *
+     * @param input the batch, [N, ...]
+     * @return the explained output, [N, classes]
+     */
+    Tensor predict(Tensor input);
+
+    /**
+     * @return the engine name whose arrays this model accepts in {@link #pass} (e.g. {@code PyTorch});
+     *     methods create their {@link NDManager} on this engine
+     */
+    String engineName();
+
+    /**
+     * Runs one pass. Needs {@link Capability#FORWARD}; gradients need INPUT_GRADIENT or
+     * LAYER_GRADIENT, captured layers LAYER_ACTIVATION, rules BACKWARD_RULES.
+     *
+     * @param request what to compute
+     * @return the results, attached to the manager of {@code request.input()}
+     * @throws LoupeException if the request needs a capability the model lacks or names an
+     *     unknown layer (the message lists the known ones)
+     */
+    PassResult pass(PassRequest request);
+
+    /**
+     * Convenience: the explained output for a batch already on this model's engine.
+     *
+     * @param input the batch
+     * @return the explained output, attached to the input's manager
+     */
+    default NDArray forward(NDArray input) {
+        return pass(new PassRequest(input, null, java.util.List.of(), false, java.util.Map.of(), null)).output();
+    }
+
+    /** Frees the model's native resources. */
+    @Override
+    void close();
+}

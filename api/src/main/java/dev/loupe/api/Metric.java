@@ -1,0 +1,59 @@
+package dev.loupe.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges explanations (deletion/insertion, pointing game, sanity checks...). Register as an OSGi
+ * service with the property {@value #PROPERTY_ID}.
+ */
+public interface Metric {
+    /** Service property that carries the metric id. */
+    String PROPERTY_ID = "loupe.metric.id";
+
+    /** @return id, citation and parameters */
+    MetricDescriptor descriptor();
+
+    /**
+     * Scores an attribution.
+     *
+     * @param input the model, inputs, attribution, optional ground-truth masks, the method that
+     *     produced the attribution (for metrics that re-run it) and resolved parameters
+     * @param context compute service, progress and cancellation
+     * @return named scores and curves
+     */
+    Result evaluate(Input input, ExplanationContext context);
+
+    /**
+     * What a metric looks at.
+     *
+     * @param model the explained model
+     * @param inputs the batch
+     * @param attribution the explanation to judge
+     * @param method the method that produced it, or null
+     * @param masks ground-truth object masks [N, H, W] (1 = object), or null
+     * @param parameters the metric's resolved parameters
+     */
+    record Input(ExplainableModel model, Tensor inputs, Attribution attribution, Explainer method, Tensor masks,
+            Map<String, Object> parameters) {
+        /** Copies the parameters. */
+        public Input {
+            parameters = Map.copyOf(parameters);
+        }
+    }
+
+    /**
+     * A metric's result.
+     *
+     * @param metricId the metric
+     * @param scores named scores; {@code score} is the main one, per-input scores may follow
+     * @param curves named curves (e.g. the deletion curve), each a list of points
+     */
+    record Result(String metricId, Map<String, Double> scores, Map<String, List<Double>> curves) {
+        /** Copies the maps. */
+        public Result {
+            scores = Map.copyOf(scores);
+            curves = Map.copyOf(curves);
+        }
+    }
+}

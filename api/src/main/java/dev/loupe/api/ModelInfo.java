@@ -1,0 +1,45 @@
+package dev.loupe.api;
+
+import java.util.List;
+
+/**
+ * What a model looks like from outside: inputs, outputs, addressable layers and class labels.
+ *
+ * @param name a display name (usually the file name)
+ * @param inputs the input tensors; methods explain the first one
+ * @param outputs the output tensors
+ * @param layers the named intermediate tensors a pass can capture, in execution order
+ * @param labels class names by index, or empty when the model has none
+ */
+public record ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> outputs,
+        List<LayerInfo> layers, List<String> labels) {
+
+    /** Copies the lists. */
+    public ModelInfo {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        layers = List.copyOf(layers);
+        labels = List.copyOf(labels);
+    }
+
+    /**
+     * A named tensor of the model's interface.
+     *
+     * @param name the tensor name
+     * @param shape its dimensions; -1 marks a dynamic one (usually the batch)
+     * @param dataType the element type, e.g. {@code float32}
+     */
+    public record TensorInfo(String name, long[] shape, String dataType) {
+    }
+
+    /**
+     * An intermediate tensor that can be captured.
+     *
+     * @param name the tensor name (ONNX: the node output name)
+     * @param nodeName the node that produces it
+     * @param opType the producing operation, e.g. {@code Conv} or {@code Relu}
+     * @param shape its dimensions for the model's nominal input; -1 where dynamic
+     */
+    public record LayerInfo(String name, String nodeName, String opType, long[] shape) {
+    }
+}

@@ -1,0 +1,152 @@
+package dev.loupe.platform.host;
+
+import dev.loupe.api.Attribution;
+import dev.loupe.api.Capability;
+import dev.loupe.api.Cancellation;
+import dev.loupe.api.ComputeService;
+import dev.loupe.api.ExplainableModel;
+import dev.loupe.api.Explainer;
+import dev.loupe.api.ExplanationContext;
+import dev.loupe.api.ExplanationRequest;
+import dev.loupe.api.LoupeException;
+import dev.loupe.api.MethodDescriptor;
+import dev.loupe.api.ModelBackend;
+import dev.loupe.api.ModelSource;
+import dev.loupe.api.Objective;
+import dev.loupe.api.ParameterSpec;
+import dev.loupe.api.ProgressListener;
+import dev.loupe.api.Tensor;
+import dev.loupe.platform.ExplainOptions;
+import dev.loupe.platform.Prediction;
+import java.nio.file.Files;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the host's verbs on installed services: picks a backend for a model, predicts, and
+ * explains — resolving targets and parameters, checking capabilities, and calling plugins with
+ * DJL's context class loader.
+ */
+public final class Explanations {
+    private final HostServices services;
+    private final ComputeService fallbackCompute;
+
+    /**
+     * @param services the live service views
+     * @param fallbackCompute the compute service used while no compute plugin is installed
+     */
+    public Explanations(HostServices services, ComputeService fallbackCompute) {
+        this.services = services;
+        this.fallbackCompute = fallbackCompute;
+    }
+
+    /**
+     * Loads a model with the named backend, or the best installed backend that can read it and
+     * offers {@code needs}.
+     */
+    public ExplainableModel load(ModelSource source, String backendId, Set<Capability> needs) {
+        if (!Files.exists(source.path())) {
+            throw new LoupeException("model not found: " + source.path());
+        }
+        List<ModelBackend> all = services.backends();
+        if (all.isEmpty()) {
+            throw new LoupeException("no model backend is installed, so " + source.path().getFileName()
+                    + " cannot be loaded; put a backend bundle into bundles/ (see loupe backends)");
+        }
+        ModelBackend chosen;
+        if (backendId != null) {
+            chosen = all.stream().filter(b -> b.id().equals(backendId)).findFirst()
+                    .orElseThrow(() -> new LoupeException("no backend " + backendId + "; installed: " + ids(all)));
+        } else {
+            List<ModelBackend> readers = all.stream().filter(b -> b.canLoad(source)).toList();
+            if (readers.isEmpty()) {
+                throw new LoupeException("no installed backend can load " + source.path().getFileName()
+                        + " (installed: " + ids(all) + ")");
+            }
+            // prefer a backend that offers what the method needs, then the one that offers most
+            chosen = readers.stream().max(Comparator
+                    .comparing((ModelBackend b) -> b.capabilities().containsAll(needs))
+                    .thenComparing(b -> b.capabilities().size())).orElseThrow();
+        }
+        ModelBackend backend = chosen;
+        return DjlSupport.withDjlClassLoader(() -> backend.load(source));
+    }
+
+    /** @return the model's scores and top-k classes for a batch */
+    public Prediction predict(ExplainableModel model, Tensor inputs, int k) {
+        Tensor scores = DjlSupport.withDjlClassLoader(() -> model.predict(inputs));
+        return Prediction.of(scores, model.info().labels(), k);
+    }
+
+    /** Explains a batch with one method. */
+    public Attribution explain(ExplainableModel model, Tensor inputs, ExplainOptions options) {
+        Explainer explainer = method(options.method());
+        MethodDescriptor d = explainer.descriptor();
+        d.checkSupportedBy(model);
+        var parameters = ParameterSpec.resolve(d.id(), d.parameters(), options.parameters());
+        long t0 = System.nanoTime();
+        int[] targets;
+        if (options.target().isAuto()) {
+            targets = predict(model, inputs, 1).top1();
+        } else {
+            int classes = model.info().outputs().isEmpty() ? Integer.MAX_VALUE
+                    : (int) Math.max(1, lastDim(model.info().outputs().get(0).shape()));
+            targets = options.target().resolve(inputs.batchSize(), classes);
+        }
+        Objective objective = new Objective(options.score(), options.output(), targets, null);
+        ExplanationRequest request = new ExplanationRequest(objective, options.layers(), parameters);
+        ExplanationContext context = context(options.progress(), options.cancellation());
+        long t1 = System.nanoTime();
+        Attribution a = DjlSupport.withDjlClassLoader(() -> explainer.explain(model, inputs, request, context));
+        double total = (System.nanoTime() - t0) / 1e6;
+        return a.withTiming("method", (System.nanoTime() - t1) / 1e6).withTiming("total", total);
+    }
+
+    /** @return the installed method with this id */
+    public Explainer method(String id) {
+        return services.explainer(id).orElseThrow(() -> new LoupeException("no method " + id + "; installed: "
+                + (services.explainers().isEmpty() ? "(none — install method plugins into plugins/)"
+                        : services.explainers().stream().map(e -> e.descriptor().id()).collect(Collectors.joining(", ")))));
+    }
+
+    /** @return the compute service methods get: the compute plugin's, or the host's CPU fallback */
+    public ComputeService compute() {
+        return services.compute().orElse(fallbackCompute);
+    }
+
+    private ExplanationContext context(ProgressListener progress, Cancellation cancellation) {
+        ComputeService compute = compute();
+        return new ExplanationContext() {
+            @Override
+            public ComputeService compute() {
+                return compute;
+            }
+
+            @Override
+            public ProgressListener progress() {
+                return progress;
+            }
+
+            @Override
+            public Cancellation cancellation() {
+                return cancellation;
+            }
+
+            @Override
+            public Optional<Explainer> method(String methodId) {
+                return services.explainer(methodId);
+            }
+        };
+    }
+
+    private static long lastDim(long[] shape) {
+        return shape.length == 0 ? 1 : shape[shape.length - 1] < 0 ? Integer.MAX_VALUE : shape[shape.length - 1];
+    }
+
+    private static String ids(List<ModelBackend> backends) {
+        return backends.stream().map(ModelBackend::id).collect(Collectors.joining(", "));
+    }
+}
