@@ -176,7 +176,14 @@ public final class LoupeHost implements AutoCloseable {
      */
     public Object execute(String script, OutputStream out) {
         BundleContext ctx = framework.context();
-        ServiceReference<?> ref = ctx.getServiceReference("org.apache.felix.service.command.CommandProcessor");
+        ServiceReference<?> ref;
+        try {
+            // all references: the launcher does not import Gogo's API package, so skip the class-space check
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences("org.apache.felix.service.command.CommandProcessor", null);
+            ref = refs == null ? null : refs[0];
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
         if (ref == null) {
             throw new LoupeException("the Gogo shell runtime is not running");
         }

@@ -12,9 +12,9 @@ import org.osgi.framework.Constants;
 
 /** Turns broken jars and framework errors into one line a user can act on. */
 public final class PluginDiagnosis {
-    private static final Pattern MISSING = Pattern.compile(
-            "missing requirement \\[[^\\]]*\\] ([\\w.]+); \\(&?\\(?([\\w.]+)=([^)]+)\\)(\\(version>=([^)]+)\\))?"
-                    + "(\\(!\\(version>=([^)]+)\\)\\))?");
+    private static final Pattern MISSING = Pattern.compile("missing requirement .*?\\] ([\\w.]+); \\(&?\\(([\\w.]+)=([^)]+)\\)");
+    private static final Pattern FLOOR = Pattern.compile("^\\(version>=([^)]+)\\)");
+    private static final Pattern CEILING = Pattern.compile("^\\(!\\(version>=([^)]+)\\)\\)");
 
     private PluginDiagnosis() {
     }
@@ -71,8 +71,14 @@ public final class PluginDiagnosis {
         if (m.find()) {
             String namespace = m.group(1);
             String what = m.group(3);
-            String range = m.group(5) == null ? "" : " version " + (m.group(7) == null ? ">= " + m.group(5)
-                    : "[" + m.group(5) + ", " + m.group(7) + ")");
+            String rest = msg.substring(m.end());
+            Matcher floor = FLOOR.matcher(rest);
+            String range = "";
+            if (floor.find()) {
+                Matcher ceiling = CEILING.matcher(rest.substring(floor.end()));
+                range = ceiling.find() ? " version [" + floor.group(1) + ", " + ceiling.group(1) + ")"
+                        : " version >= " + floor.group(1);
+            }
             if ("osgi.wiring.package".equals(namespace)) {
                 return "missing package " + what + range + ": no installed bundle exports it;"
                         + " install a bundle that exports it, or rebuild the plugin without that import";

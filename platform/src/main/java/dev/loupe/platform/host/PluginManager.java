@@ -105,7 +105,9 @@ public final class PluginManager {
         }
         PluginInfo info = awaitSettled(target);
         if (info.state() == PluginInfo.State.BROKEN) {
-            throw new LoupeException(info.problem());
+            delete(target);
+            awaitGone(target);
+            throw new LoupeException(info.problem() + " (not installed)");
         }
         return info;
     }
@@ -189,7 +191,8 @@ public final class PluginManager {
     private PluginInfo awaitSettled(Path file) {
         long deadline = System.nanoTime() + config.startTimeout().toNanos();
         PluginInfo info = describe(file, PluginInfo.Kind.PLUGIN);
-        while (info.state() == PluginInfo.State.PRESENT && System.nanoTime() < deadline) {
+        while ((info.state() == PluginInfo.State.PRESENT || awaitingComponents(file, info))
+                && System.nanoTime() < deadline) {
             sleep();
             info = describe(file, PluginInfo.Kind.PLUGIN);
         }
@@ -203,6 +206,16 @@ public final class PluginManager {
             LOG.error(info.problem());
         }
         return info;
+    }
+
+    /** Declarative Services registers a started bundle's components a moment later. */
+    private boolean awaitingComponents(Path file, PluginInfo info) {
+        if (info.state() != PluginInfo.State.ACTIVE || !info.provides().isEmpty()) {
+            return false;
+        }
+        Optional<Bundle> b = bundleAt(file);
+        return b.isPresent() && b.get().getHeaders().get("Service-Component") != null
+                && b.get().getRegisteredServices() == null;
     }
 
     private void awaitGone(Path file) {
