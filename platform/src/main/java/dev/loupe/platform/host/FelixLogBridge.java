@@ -9,6 +9,12 @@ import org.slf4j.LoggerFactory;
 final class FelixLogBridge extends org.apache.felix.framework.Logger {
     private static final Logger LOG = LoggerFactory.getLogger("org.apache.felix.framework");
 
+    /** Messages not tied to a bundle (resolver wiring, for instance) come through here. */
+    @Override
+    protected void doLog(int level, String msg, Throwable throwable) {
+        doLog(null, null, level, msg, throwable);
+    }
+
     @Override
     protected void doLog(Bundle bundle, ServiceReference sr, int level, String msg, Throwable throwable) {
         String text = bundle == null ? msg : bundle.getSymbolicName() + ": " + msg;

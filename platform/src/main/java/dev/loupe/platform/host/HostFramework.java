@@ -61,7 +61,8 @@ public final class HostFramework implements AutoCloseable {
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exports());
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("felix.log.level", config.verbose() ? "4" : "2");
-        props.put("ds.loglevel", config.verbose() ? "info" : "warn");
+        // without a LogService SCR prints below-warning messages to standard output, which belongs to the results
+        props.put("ds.loglevel", "warn");
         props.put("felix.fileinstall.dir", config.pluginDir().toString());
         props.put("felix.fileinstall.poll", Long.toString(config.pollInterval().toMillis()));
         props.put("felix.fileinstall.noInitialDelay", "true");
@@ -71,6 +72,8 @@ public final class HostFramework implements AutoCloseable {
         // FileInstall's own messages repeat, with stack traces, what PluginManager reports in one line
         props.put("felix.fileinstall.log.level", config.verbose() ? "4" : "0");
         props.put("felix.fileinstall.bundles.new.start", "true");
+        // plugins have no optional imports worth re-wiring; refreshing would restart running methods
+        props.put("felix.fileinstall.optionalImportRefreshScope", "none");
         try {
             Files.createDirectories(config.pluginDir());
             felix = new org.apache.felix.framework.FrameworkFactory().newFramework(toStrings(props));

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,8 +192,23 @@ public final class PluginManager {
     private PluginInfo awaitSettled(Path file) {
         long deadline = System.nanoTime() + config.startTimeout().toNanos();
         PluginInfo info = describe(file, PluginInfo.Kind.PLUGIN);
-        while ((info.state() == PluginInfo.State.PRESENT || awaitingComponents(file, info))
-                && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline) {
+            if (info.state() != PluginInfo.State.PRESENT && !awaitingComponents(file, info)) {
+                if (info.state() != PluginInfo.State.ACTIVE) {
+                    break;
+                }
+                // FileInstall may refresh what it just started on its next scan: settled means it
+                // is still running, with its services, after that scan
+                long bundleId = bundleAt(file).map(Bundle::getBundleId).orElse(-1L);
+                pause(2 * config.pollInterval().toMillis() + 50);
+                PluginInfo again = describe(file, PluginInfo.Kind.PLUGIN);
+                if (again.state() == PluginInfo.State.ACTIVE && again.provides().equals(info.provides())
+                        && bundleAt(file).map(Bundle::getBundleId).orElse(-2L) == bundleId) {
+                    break;
+                }
+                info = again;
+                continue;
+            }
             sleep();
             info = describe(file, PluginInfo.Kind.PLUGIN);
         }
@@ -246,21 +262,26 @@ public final class PluginManager {
         if (b.getState() == Bundle.ACTIVE || (facts.fragment() && b.getState() == Bundle.RESOLVED)) {
             return new PluginInfo(id, b.getVersion().toString(), file, kind, PluginInfo.State.ACTIVE, null, provides(b));
         }
-        if (b.getState() == Bundle.STARTING) {
-            return new PluginInfo(id, facts.version(), file, kind, PluginInfo.State.PRESENT, null, List.of());
-        }
-        String problem = startProblem(b);
+        String problem = b.getState() == Bundle.INSTALLED ? resolutionProblem(b) : null;
         if (problem == null) {
-            return new PluginInfo(id, b.getVersion().toString(), file, kind, PluginInfo.State.ACTIVE, null, provides(b));
+            // resolvable or starting: FileInstall finishes its scan by starting it
+            return new PluginInfo(id, facts.version(), file, kind, PluginInfo.State.PRESENT, null, List.of());
         }
         return new PluginInfo(id, facts.version(), file, kind, PluginInfo.State.BROKEN,
                 "plugin jar " + fileName + " (" + id + ") cannot start: " + problem, List.of());
     }
 
-    /** Tries to start a bundle that is installed but not active; returns why it fails, or null. */
-    private String startProblem(Bundle b) {
+    /**
+     * Why an installed bundle cannot resolve, or null if it can. Only an unresolvable bundle is
+     * started here, to get the framework's reason: starting a good one would race FileInstall.
+     */
+    private String resolutionProblem(Bundle b) {
+        FrameworkWiring wiring = framework.framework().adapt(FrameworkWiring.class);
+        if (wiring.resolveBundles(List.of(b))) {
+            return null;
+        }
         try {
-            b.start();
+            b.start(Bundle.START_TRANSIENT);
             return null;
         } catch (BundleException e) {
             return PluginDiagnosis.explain(e);
@@ -357,8 +378,12 @@ public final class PluginManager {
     }
 
     private static void sleep() {
+        pause(25);
+    }
+
+    private static void pause(long millis) {
         try {
-            Thread.sleep(25);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LoupeException("interrupted while waiting for the plugin folder");
