@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * One parameter of a method or metric: its name, type, default and allowed range or choices.
@@ -176,10 +175,5 @@ public record ParameterSpec(String name, Type type, Object defaultValue, Double 
 
     private static String format(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    /** @return the parameter names of {@code specs}, comma separated */
-    static String names(List<ParameterSpec> specs) {
-        return specs.stream().map(ParameterSpec::name).collect(Collectors.joining(", "));
     }
 }

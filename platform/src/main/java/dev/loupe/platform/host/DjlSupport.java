@@ -1,7 +1,6 @@
 package dev.loupe.platform.host;
 
 import ai.djl.engine.Engine;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -53,18 +52,6 @@ public final class DjlSupport {
         t.setContextClassLoader(djlClassLoader());
         try {
             return work.get();
-        } finally {
-            t.setContextClassLoader(previous);
-        }
-    }
-
-    /** Like {@link #withDjlClassLoader(Supplier)} for work that throws. */
-    public static <T> T callWithDjlClassLoader(Callable<T> work) throws Exception {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(djlClassLoader());
-        try {
-            return work.call();
         } finally {
             t.setContextClassLoader(previous);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.api.Attribution;
 import dev.loupe.api.Npy;
-import dev.loupe.api.Tensor;
 import dev.loupe.platform.Prediction;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,10 +82,5 @@ public final class OutputWriter {
             root.set("layerShape", JSON.valueToTree(a.layerMap().shape()));
         }
         return root;
-    }
-
-    /** Writes a tensor. */
-    public static void writeTensor(Path file, Tensor t) throws IOException {
-        Npy.write(file, t);
     }
 }
