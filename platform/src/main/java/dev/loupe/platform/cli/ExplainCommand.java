@@ -85,8 +85,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 .withMonitor(new ConsoleProgress(context.err()), () -> false);
         try (ExplainableModel m = model.load(host, needs)) {
             Prediction prediction = host.predict(m, batch.inputs());
+            // auto targets come from this prediction, so each method does not predict again
+            ExplainOptions resolved = base.target().isAuto() ? base.withTarget(Target.of(prediction.top1())) : base;
             for (String id : methods) {
-                Attribution a = host.explain(m, batch.inputs(), base.withMethod(id));
+                Attribution a = host.explain(m, batch.inputs(), resolved.withMethod(id));
                 Path dir = methods.size() == 1 ? out : out.resolve(id);
                 Map<String, Object> facts = new LinkedHashMap<>();
                 facts.put("model", model.model.toString());

@@ -179,8 +179,8 @@ public final class PluginManager {
                 continue;
             }
             PluginInfo info = describe(f, PluginInfo.Kind.PLUGIN);
-            if (info.state() == PluginInfo.State.PRESENT && PluginDiagnosis.inspect(f).problem() == null) {
-                continue; // not picked up yet: look again next time
+            if (info.state() == PluginInfo.State.PRESENT) {
+                continue; // a readable bundle not picked up yet: look again next time
             }
             reported.put(key, info.state().name());
             if (info.problem() != null) {
