@@ -2,6 +2,8 @@ package dev.loupe.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,7 +59,31 @@ public interface ExplainableModel extends AutoCloseable {
      * @return the explained output, attached to the input's manager
      */
     default NDArray forward(NDArray input) {
-        return pass(new PassRequest(input, null, java.util.List.of(), false, java.util.Map.of(), null)).output();
+        return pass(new PassRequest(input, null, List.of(), false, Map.of(), null)).output();
+    }
+
+    /**
+     * Reads the model's parameters (weights, biases, normalisation statistics). Needs
+     * {@link Capability#PARAMETERS}.
+     *
+     * @return parameter values by name, in graph order
+     */
+    default Map<String, Tensor> parameters() {
+        throw new LoupeException("the " + backendId() + " backend does not offer PARAMETERS: it cannot read weights");
+    }
+
+    /**
+     * Makes an independent copy of the model whose named layers have their weights and biases
+     * re-drawn at random (PyTorch's default initialisation: uniform in ±1/√fan-in), as the
+     * model-randomisation sanity check needs. The original is left untouched; close the copy when
+     * done. Needs {@link Capability#PARAMETERS}.
+     *
+     * @param layers layer (node or output tensor) names whose parameters to re-draw
+     * @param seed the random seed
+     * @return the copy
+     */
+    default ExplainableModel withRandomizedLayers(List<String> layers, long seed) {
+        throw new LoupeException("the " + backendId() + " backend does not offer PARAMETERS: it cannot re-draw weights");
     }
 
     /** Frees the model's native resources. */

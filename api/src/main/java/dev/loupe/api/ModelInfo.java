@@ -10,9 +10,10 @@ import java.util.List;
  * @param outputs the output tensors
  * @param layers the named intermediate tensors a pass can capture, in execution order
  * @param labels class names by index, or empty when the model has none
+ * @param scores the tensor that predictions return and objectives read, and why that one
  */
 public record ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> outputs,
-        List<LayerInfo> layers, List<String> labels) {
+        List<LayerInfo> layers, List<String> labels, Scores scores) {
 
     /** Copies the lists. */
     public ModelInfo {
@@ -20,6 +21,24 @@ public record ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> o
         outputs = List.copyOf(outputs);
         layers = List.copyOf(layers);
         labels = List.copyOf(labels);
+        if (scores == null) {
+            scores = new Scores(outputs.isEmpty() ? "" : outputs.get(0).name(), "the model's first output");
+        }
+    }
+
+    /** A model whose explained scores are its first output. */
+    public ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> outputs, List<LayerInfo> layers,
+            List<String> labels) {
+        this(name, inputs, outputs, layers, labels, null);
+    }
+
+    /**
+     * The explained scores.
+     *
+     * @param tensor the tensor name
+     * @param note one line for summaries, e.g. "pre-softmax scores (input of Softmax node 'prob')"
+     */
+    public record Scores(String tensor, String note) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.loupe.api;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * The scalar per input that an explanation explains: a class score of an output tensor, its
  * probability, or the contrast between two classes.
@@ -34,5 +36,48 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
     /** @return the raw score of {@code targets} on the default output */
     public static Objective logit(int... targets) {
         return new Objective(Kind.LOGIT, null, targets, null);
+    }
+
+    /** @return the softmax probability of {@code targets} on the default output */
+    public static Objective probability(int... targets) {
+        return new Objective(Kind.PROBABILITY, null, targets, null);
+    }
+
+    /**
+     * Forms the objective from the explained scores; differentiable, so a backend calls it inside
+     * its gradient scope.
+     *
+     * @param scores the explained output, [N, classes] (further axes are summed per class, so a
+     *     dense output such as [N, classes, H, W] explains the class's total score)
+     * @return the objective per input, [N]
+     * @throws LoupeException if the targets do not match the batch or a class index is out of range
+     */
+    public NDArray score(NDArray scores) {
+        long n = scores.getShape().get(0);
+        if (targets.length != n) {
+            throw new LoupeException("the objective has " + targets.length + " targets for a batch of " + n
+                    + " inputs; give one target class per input");
+        }
+        NDArray perClass = scores.getShape().dimension() > 2
+                ? scores.reshape(n, scores.getShape().get(1), -1).sum(new int[] {2})
+                : scores;
+        int classes = (int) perClass.getShape().get(1);
+        check(targets, classes);
+        NDArray values = kind == Kind.PROBABILITY ? perClass.softmax(1) : perClass;
+        NDArray picked = values.mul(values.getManager().create(targets).oneHot(classes)).sum(new int[] {1});
+        if (kind == Kind.CONTRAST) {
+            check(contrast, classes);
+            picked = picked.sub(values.mul(values.getManager().create(contrast).oneHot(classes)).sum(new int[] {1}));
+        }
+        return picked;
+    }
+
+    private static void check(int[] classes, int count) {
+        for (int c : classes) {
+            if (c < 0 || c >= count) {
+                throw new LoupeException("target class " + c + " is out of range: the explained output has "
+                        + count + " classes (0.." + (count - 1) + ")");
+            }
+        }
     }
 }
