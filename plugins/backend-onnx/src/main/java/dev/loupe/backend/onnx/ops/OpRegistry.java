@@ -9,6 +9,12 @@ public final class OpRegistry {
 
     static {
         // one call per op family file; a new family adds its line here
+        ActivationOps.register();
+        ConvOps.register();
+        LinearOps.register();
+        NormalizationOps.register();
+        PoolOps.register();
+        ShapeOps.register();
     }
 
     private OpRegistry() {

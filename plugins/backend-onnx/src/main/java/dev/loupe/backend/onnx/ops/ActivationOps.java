@@ -1,0 +1,119 @@
+package dev.loupe.backend.onnx.ops;
+
+import static dev.loupe.backend.onnx.ops.OpSupport.one;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
+
+/** Activations and the softmaxes. */
+final class ActivationOps {
+    private ActivationOps() {
+    }
+
+    static void register() {
+        unary("Relu", x -> x.getNDArrayInternal().relu());
+        unary("Sigmoid", x -> x.getNDArrayInternal().sigmoid());
+        unary("Tanh", NDArray::tanh);
+        unary("Softplus", x -> x.getNDArrayInternal().softPlus());
+        unary("Softsign", x -> x.getNDArrayInternal().softSign());
+        OpRegistry.register("LeakyRelu", node -> {
+            float alpha = node.attributes().getFloat("alpha", 0.01f);
+            return in -> one(in[0].getNDArrayInternal().leakyRelu(alpha));
+        });
+        OpRegistry.register("Elu", node -> {
+            float alpha = node.attributes().getFloat("alpha", 1f);
+            return in -> one(in[0].getNDArrayInternal().elu(alpha));
+        });
+        OpRegistry.register("Selu", node -> {
+            float alpha = node.attributes().getFloat("alpha", 1.67326319217681884765625f);
+            float gamma = node.attributes().getFloat("gamma", 1.05070102214813232421875f);
+            return in -> {
+                NDArray x = in[0];
+                NDArray neg = x.exp().sub(1).mul(alpha);
+                return one(OpSupport.where(x.gt(0), x, neg).mul(gamma));
+            };
+        });
+        OpRegistry.register("PRelu", node -> in -> {
+            NDArray x = in[0];
+            return one(OpSupport.where(x.lt(0), x.mul(in[1]), x));
+        });
+        OpRegistry.register("HardSigmoid", node -> {
+            float alpha = node.attributes().getFloat("alpha", 0.2f);
+            float beta = node.attributes().getFloat("beta", 0.5f);
+            return in -> one(in[0].mul(alpha).add(beta).clip(0f, 1f));
+        });
+        OpRegistry.register("HardSwish", node -> in -> one(in[0].mul(in[0].div(6f).add(0.5f).clip(0f, 1f))));
+        OpRegistry.register("Gelu", ActivationOps::gelu);
+        OpRegistry.register("Clip", ActivationOps::clip);
+        OpRegistry.register("Softmax", node -> softmax(node, false));
+        OpRegistry.register("LogSoftmax", node -> softmax(node, true));
+    }
+
+    private static void unary(String op, UnaryOperator<NDArray> f) {
+        OpRegistry.register(op, node -> in -> one(f.apply(in[0])));
+    }
+
+    static Kernel gelu(NodeSpec node) {
+        String approx = node.attributes().getString("approximate", "none");
+        if ("none".equals(approx)) {
+            return in -> one(in[0].getNDArrayInternal().gelu());
+        }
+        if (!"tanh".equals(approx)) {
+            throw node.unsupported("approximate=" + approx);
+        }
+        float c = (float) Math.sqrt(2 / Math.PI);
+        return in -> {
+            NDArray x = in[0];
+            NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(c);
+            return one(x.mul(inner.tanh().add(1f)).mul(0.5f));
+        };
+    }
+
+    static Kernel clip(NodeSpec node) {
+        if (node.opset() < 11) {
+            float min = node.attributes().getFloat("min", Float.NEGATIVE_INFINITY);
+            float max = node.attributes().getFloat("max", Float.POSITIVE_INFINITY);
+            return in -> one(in[0].clip(min, max));
+        }
+        return in -> {
+            NDArray x = in[0];
+            boolean isFloat = OpSupport.isFloat(x.getDataType());
+            Number lo = bound(in, 1, isFloat, true);
+            Number hi = bound(in, 2, isFloat, false);
+            return one(x.clip(lo, hi));
+        };
+    }
+
+    private static Number bound(NDArray[] in, int index, boolean isFloat, boolean lower) {
+        NDArray b = index < in.length ? in[index] : null;
+        if (isFloat) {
+            if (b == null) {
+                return lower ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
+            }
+            return b.toType(DataType.FLOAT32, false).toFloatArray()[0];
+        }
+        if (b == null) {
+            return lower ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return b.toType(DataType.INT64, false).toLongArray()[0];
+    }
+
+    static Kernel softmax(NodeSpec node, boolean log) {
+        boolean coerce = node.opset() < 13;
+        long axisAttr = node.attributes().getInt("axis", coerce ? 1 : -1);
+        return in -> {
+            NDArray x = in[0];
+            int rank = x.getShape().dimension();
+            int axis = OpSupport.axis(axisAttr, rank);
+            if (!coerce || axis == rank - 1) {
+                return one(log ? x.logSoftmax(axis) : x.softmax(axis));
+            }
+            Shape s = x.getShape();
+            NDArray flat = x.reshape(new Shape(s.slice(0, axis).size(), s.slice(axis).size()));
+            NDArray y = log ? flat.logSoftmax(1) : flat.softmax(1);
+            return one(y.reshape(s));
+        };
+    }
+}
