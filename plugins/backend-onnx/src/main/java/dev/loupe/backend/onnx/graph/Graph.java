@@ -83,9 +83,20 @@ public final class Graph implements AutoCloseable {
      * @throws dev.loupe.backend.onnx.ops.UnsupportedOpException naming the first unsupported op
      */
     public static Graph compile(OnnxProto.Model model, Path modelDir, NDManager manager) {
+        return compile(model, modelDir, manager, Map.of());
+    }
+
+    /**
+     * Compiles a model with some initializers replaced (a copy with re-drawn weights).
+     *
+     * @param overrides replacement values by initializer name, created on {@code manager}
+     */
+    public static Graph compile(OnnxProto.Model model, Path modelDir, NDManager manager,
+            Map<String, NDArray> overrides) {
         Map<String, NDArray> constants = new LinkedHashMap<>();
         for (OnnxProto.TensorData t : model.graph().initializers()) {
-            constants.put(t.name(), OnnxTensors.toNDArray(t, manager, modelDir));
+            NDArray value = overrides.get(t.name());
+            constants.put(t.name(), value != null ? value : OnnxTensors.toNDArray(t, manager, modelDir));
         }
         List<ValueInfo> inputs = model.graph().inputs().stream()
                 .filter(v -> !constants.containsKey(v.name())).toList();
