@@ -68,7 +68,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoupeHost host = context.host();
-        InputBatch batch = input.load();
+        InputBatch batch = input.load(model.path());
         Set<Capability> needs = EnumSet.noneOf(Capability.class);
         for (String id : methods) {
             needs.addAll(host.method(id).orElseThrow(() -> new LoupeException("no method " + id
@@ -91,11 +91,13 @@ public final class ExplainCommand implements Callable<Integer> {
                 Attribution a = host.explain(m, batch.inputs(), resolved.withMethod(id));
                 Path dir = methods.size() == 1 ? out : out.resolve(id);
                 Map<String, Object> facts = new LinkedHashMap<>();
-                facts.put("model", model.model.toString());
+                facts.put("model", model.path().toString());
                 facts.put("backend", m.backendId());
-                facts.put("input", input.input.toString());
+                facts.put("input", input.source(model.path()).toString());
                 facts.put("score", kind.name().toLowerCase(Locale.ROOT));
-                facts.put("output", model.output == null ? "default" : model.output);
+                facts.put("output", m.info().scores().tensor());
+                facts.put("explained", (kind == Objective.Kind.PROBABILITY ? "softmax probability of " : "")
+                        + m.info().scores().note());
                 OutputWriter.writeExplanation(dir, a, batch, prediction, facts);
                 context.out().printf("%s: %d input(s), targets %s, %.0f ms -> %s%n", id, batch.names().size(),
                         java.util.Arrays.toString(a.targets()), a.timingsMillis().getOrDefault("total", 0.0), dir);

@@ -1,15 +1,20 @@
 package dev.loupe.platform.cli;
 
+import dev.loupe.api.LoupeException;
+import dev.loupe.platform.DemoModel;
 import dev.loupe.platform.io.InputBatch;
 import dev.loupe.platform.io.InputLoader;
+import dev.loupe.platform.io.ModelSidecar;
 import dev.loupe.platform.io.Preprocessing;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** {@code --input} and the image preprocessing flags. */
 public final class InputOptions {
-    @Option(names = "--input", required = true, paramLabel = "X",
-            description = "Preprocessed .npy batch [N,C,H,W], an image, or a folder of images.")
+    @Option(names = "--input", paramLabel = "X",
+            description = "Preprocessed .npy batch [N,C,H,W], an image, or a folder of images"
+                    + " (default with the demo model: its sample images).")
     Path input;
 
     @Option(names = "--resize", paramLabel = "WxH", description = "Resize images, e.g. 224x224.")
@@ -24,8 +29,26 @@ public final class InputOptions {
     @Option(names = "--bgr", description = "Feed channels in blue, green, red order.")
     boolean bgr;
 
-    /** @return the inputs */
-    InputBatch load() {
-        return InputLoader.load(input, Preprocessing.parse(resize, mean, std, bgr));
+    /**
+     * @param model the model the inputs are for: its sidecar gives the preprocessing that flags
+     *     leave open, and the demo model brings its own sample images
+     * @return the inputs
+     */
+    InputBatch load(Path model) {
+        Optional<ModelSidecar> sidecar = ModelSidecar.of(model);
+        Preprocessing pre = sidecar.map(s -> s.preprocessing(resize, mean, std, bgr))
+                .orElseGet(() -> Preprocessing.parse(resize, mean, std, bgr));
+        return InputLoader.load(source(model), pre);
+    }
+
+    /** @return the input given, or the demo's samples for the demo model */
+    Path source(Path model) {
+        if (input != null) {
+            return input;
+        }
+        if (!DemoModel.isDemo(model)) {
+            throw new LoupeException("--input is required: a preprocessed .npy batch, an image or a folder of images");
+        }
+        return DemoModel.samples();
     }
 }

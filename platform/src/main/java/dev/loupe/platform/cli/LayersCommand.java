@@ -30,6 +30,7 @@ public final class LayersCommand implements Callable<Integer> {
             var out = context.out();
             info.inputs().forEach(t -> out.printf("input   %s %s %s%n", t.name(), Arrays.toString(t.shape()), t.dataType()));
             info.outputs().forEach(t -> out.printf("output  %s %s %s%n", t.name(), Arrays.toString(t.shape()), t.dataType()));
+            out.printf("scores  %s: %s%n", info.scores().tensor(), info.scores().note());
             for (ModelInfo.LayerInfo l : info.layers()) {
                 out.printf("%-40s %-20s %s%n", l.name(), l.opType(), Arrays.toString(l.shape()));
             }

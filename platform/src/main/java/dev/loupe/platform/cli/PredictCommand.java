@@ -34,7 +34,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InputBatch batch = input.load();
+        InputBatch batch = input.load(model.path());
         try (ExplainableModel m = model.load(context.host(), Set.of())) {
             Prediction p = context.host().predict(m, batch.inputs());
             OutputWriter.writePrediction(out, p);

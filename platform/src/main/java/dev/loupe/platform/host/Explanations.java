@@ -11,6 +11,7 @@ import dev.loupe.api.ExplanationRequest;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.ModelBackend;
+import dev.loupe.api.ModelInfo;
 import dev.loupe.api.ModelSource;
 import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
@@ -18,6 +19,7 @@ import dev.loupe.api.ProgressListener;
 import dev.loupe.api.Tensor;
 import dev.loupe.platform.ExplainOptions;
 import dev.loupe.platform.Prediction;
+import dev.loupe.platform.io.ModelSidecar;
 import java.nio.file.Files;
 import java.util.Comparator;
 import java.util.List;
@@ -72,7 +74,9 @@ public final class Explanations {
                     .thenComparing(b -> b.capabilities().size())).orElseThrow();
         }
         ModelBackend backend = chosen;
-        return DjlSupport.withDjlClassLoader(() -> backend.load(source));
+        ExplainableModel model = DjlSupport.withDjlClassLoader(() -> backend.load(source));
+        List<String> labels = ModelSidecar.of(source.path()).map(ModelSidecar::labels).orElse(List.of());
+        return labels.isEmpty() || !model.info().labels().isEmpty() ? model : new LabelledModel(model, labels);
     }
 
     /** @return the model's scores and top-k classes for a batch */
@@ -92,8 +96,7 @@ public final class Explanations {
         if (options.target().isAuto()) {
             targets = predict(model, inputs, 1).top1();
         } else {
-            int classes = model.info().outputs().isEmpty() ? Integer.MAX_VALUE
-                    : (int) Math.max(1, lastDim(model.info().outputs().get(0).shape()));
+            int classes = scoreClasses(model);
             targets = options.target().resolve(inputs.batchSize(), classes);
         }
         Objective objective = new Objective(options.score(), options.output(), targets, null);
@@ -142,8 +145,14 @@ public final class Explanations {
         };
     }
 
-    private static long lastDim(long[] shape) {
-        return shape.length == 0 ? 1 : shape[shape.length - 1] < 0 ? Integer.MAX_VALUE : shape[shape.length - 1];
+    /** @return the number of classes of the explained scores (axis 1), or MAX_VALUE when unknown */
+    private static int scoreClasses(ExplainableModel model) {
+        ModelInfo info = model.info();
+        String scores = info.scores().tensor();
+        long[] shape = info.layers().stream().filter(l -> l.name().equals(scores)).map(ModelInfo.LayerInfo::shape)
+                .findFirst().orElseGet(() -> info.outputs().stream().filter(o -> o.name().equals(scores))
+                        .map(ModelInfo.TensorInfo::shape).findFirst().orElse(new long[0]));
+        return shape.length < 2 || shape[1] < 0 ? Integer.MAX_VALUE : (int) shape[1];
     }
 
     private static String ids(List<ModelBackend> backends) {
