@@ -79,25 +79,46 @@ final class ActivationOps {
         }
         return in -> {
             NDArray x = in[0];
-            boolean isFloat = OpSupport.isFloat(x.getDataType());
-            Number lo = bound(in, 1, isFloat, true);
-            Number hi = bound(in, 2, isFloat, false);
+            DataType type = x.getDataType();
+            Number lo = bound(in, 1, type, true);
+            Number hi = bound(in, 2, type, false);
             return one(x.clip(lo, hi));
         };
     }
 
-    private static Number bound(NDArray[] in, int index, boolean isFloat, boolean lower) {
+    private static Number bound(NDArray[] in, int index, DataType type, boolean lower) {
         NDArray b = index < in.length ? in[index] : null;
-        if (isFloat) {
+        if (OpSupport.isFloat(type)) {
             if (b == null) {
                 return lower ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
             }
             return b.toType(DataType.FLOAT32, false).toFloatArray()[0];
         }
         if (b == null) {
-            return lower ? Long.MIN_VALUE : Long.MAX_VALUE;
+            return lower ? minOf(type) : maxOf(type);
         }
         return b.toType(DataType.INT64, false).toLongArray()[0];
+    }
+
+    private static long minOf(DataType t) {
+        return switch (t) {
+            case INT8 -> Byte.MIN_VALUE;
+            case UINT8, BOOLEAN -> 0;
+            case INT16 -> Short.MIN_VALUE;
+            case INT32 -> Integer.MIN_VALUE;
+            default -> Long.MIN_VALUE;
+        };
+    }
+
+    private static long maxOf(DataType t) {
+        return switch (t) {
+            case INT8 -> Byte.MAX_VALUE;
+            case UINT8 -> 255;
+            case BOOLEAN -> 1;
+            case INT16 -> Short.MAX_VALUE;
+            case INT32 -> Integer.MAX_VALUE;
+            default -> Long.MAX_VALUE;
+        };
     }
 
     static Kernel softmax(NodeSpec node, boolean log) {

@@ -92,12 +92,15 @@ final class ConvOps {
                     long target = outputShape != null && outputShape.length > 0
                             ? outputShape[outputShape.length - n + i] : size[i] * s[i];
                     long total = s[i] * (size[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1 - target;
+                    // floor division, as ONNX's reference: a negative total (a larger output_shape)
+                    // extends the output at the end without NOTSET/SAME_LOWER, at the start with SAME_UPPER
+                    long half = Math.floorDiv(total, 2);
                     if (win.autoPad() == AutoPad.SAME_UPPER) {
-                        pads[i] = total / 2;
-                        pads[i + n] = total - total / 2;
+                        pads[i] = half;
+                        pads[i + n] = total - half;
                     } else {
-                        pads[i] = total - total / 2;
-                        pads[i + n] = total / 2;
+                        pads[i] = total - half;
+                        pads[i + n] = half;
                     }
                 }
             } else if (win.autoPad() == AutoPad.NOTSET && win.pads() != null) {

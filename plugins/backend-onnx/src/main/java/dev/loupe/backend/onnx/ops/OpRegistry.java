@@ -11,9 +11,14 @@ public final class OpRegistry {
         // one call per op family file; a new family adds its line here
         ActivationOps.register();
         ConvOps.register();
+        ElementwiseOps.register();
+        LogicOps.register();
         LinearOps.register();
         NormalizationOps.register();
+        PadOps.register();
         PoolOps.register();
+        ReduceOps.register();
+        ResizeOps.register();
         ShapeOps.register();
     }
 

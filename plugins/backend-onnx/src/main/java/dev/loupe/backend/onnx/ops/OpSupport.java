@@ -210,4 +210,31 @@ final class OpSupport {
     static NDArray where(NDArray cond, NDArray a, NDArray b) {
         return a.getNDArrayInternal().where(cond, b);
     }
+
+    /** @return {@code x} indexed along {@code axis} by an integer array (numpy take; negative indices wrap) */
+    static NDArray take(NDArray x, NDArray index, int axis) {
+        return x.get(new ai.djl.ndarray.index.NDIndex(":, ".repeat(axis) + "{}", index));
+    }
+
+    /** @return the DJL type of an ONNX TensorProto data type */
+    static DataType dataType(NodeSpec node, long onnxType) {
+        return switch ((int) onnxType) {
+            case 1 -> DataType.FLOAT32;
+            case 2 -> DataType.UINT8;
+            case 3 -> DataType.INT8;
+            case 5 -> DataType.INT16;
+            case 6 -> DataType.INT32;
+            case 7, 4, 12, 13 -> DataType.INT64; // unsigned types PyTorch lacks widen, as in OnnxTensors
+            case 9 -> DataType.BOOLEAN;
+            case 10 -> DataType.FLOAT16;
+            case 11 -> DataType.FLOAT64;
+            case 16 -> DataType.BFLOAT16;
+            default -> throw node.unsupported("data type " + onnxType);
+        };
+    }
+
+    /** @return a one-element array as a scalar (shape []) */
+    static NDArray scalar(NDArray a) {
+        return a.getShape().dimension() == 0 ? a : a.reshape(new Shape());
+    }
 }

@@ -24,8 +24,9 @@ final class PoolOps {
     }
 
     /** Window attributes shared by the pools. */
-    private record Window(AutoPad autoPad, long[] kernel, long[] strides, long[] pads, boolean ceil) {
-        static Window of(NodeSpec node) {
+    private record Window(AutoPad autoPad, long[] kernel, long[] strides, long[] dilations, long[] pads,
+            boolean ceil) {
+        static Window of(NodeSpec node, boolean dilationsAllowed) {
             Attributes a = node.attributes();
             long[] kernel = a.getInts("kernel_shape", null);
             if (kernel == null) {
@@ -35,19 +36,25 @@ final class PoolOps {
                 throw node.unsupported("a " + kernel.length + "-D pool");
             }
             long[] dil = a.getInts("dilations", null);
-            if (dil != null && Arrays.stream(dil).anyMatch(v -> v != 1)) {
-                throw node.unsupported("dilations " + Arrays.toString(dil) + " (libtorch pooling via DJL has none)");
+            if (dil == null || dil.length == 0) {
+                dil = OpSupport.filled(kernel.length, 1);
+            } else if (!dilationsAllowed && Arrays.stream(dil).anyMatch(v -> v != 1)) {
+                throw node.unsupported("dilations " + Arrays.toString(dil));
             }
             long[] strides = a.getInts("strides", null);
             if (strides == null || strides.length == 0) {
                 strides = OpSupport.filled(kernel.length, 1);
             }
-            return new Window(AutoPad.of(node), kernel, strides, a.getInts("pads", null), a.getInt("ceil_mode", 0) != 0);
+            return new Window(AutoPad.of(node), kernel, strides, dil, a.getInts("pads", null),
+                    a.getInt("ceil_mode", 0) != 0);
+        }
+
+        boolean dilated() {
+            return Arrays.stream(dilations).anyMatch(v -> v != 1);
         }
 
         long[] pads(NDArray x) {
-            return OpSupport.windowPads(autoPad, pads, spatial(x.getShape()), kernel, strides,
-                    OpSupport.filled(kernel.length, 1));
+            return OpSupport.windowPads(autoPad, pads, spatial(x.getShape()), kernel, strides, dilations);
         }
 
         /** Output sizes as ONNX (and libtorch) define them: a window starting in the end padding is dropped. */
@@ -56,7 +63,7 @@ final class PoolOps {
             int n = in.length;
             long[] out = new long[n];
             for (int i = 0; i < n; i++) {
-                long span = in[i] + pads[i] + pads[i + n] - kernel[i];
+                long span = in[i] + pads[i] + pads[i + n] - ((kernel[i] - 1) * dilations[i] + 1);
                 if (autoPad == AutoPad.SAME_UPPER || autoPad == AutoPad.SAME_LOWER) {
                     out[i] = (in[i] + strides[i] - 1) / strides[i];
                 } else if (ceil) {
@@ -99,7 +106,7 @@ final class PoolOps {
     }
 
     static Kernel maxPool(NodeSpec node) {
-        Window win = Window.of(node);
+        Window win = Window.of(node, true);
         if (node.outputNames().size() > 1 && !node.outputNames().get(1).isEmpty()) {
             throw node.unsupported("the Indices output");
         }
@@ -114,6 +121,9 @@ final class PoolOps {
             int n = win.kernel().length;
             Shape k = new Shape(win.kernel());
             Shape s = new Shape(win.strides());
+            if (win.dilated()) {
+                return one(dilatedMax(x, win, pads, want));
+            }
             if (win.torchPadding(pads)) {
                 NDArray y = x.getNDArrayInternal().maxPool(k, s, new Shape(Arrays.copyOf(pads, n)), win.ceil());
                 return one(crop(y, want));
@@ -125,7 +135,7 @@ final class PoolOps {
     }
 
     static Kernel averagePool(NodeSpec node) {
-        Window win = Window.of(node);
+        Window win = Window.of(node, false);
         boolean includePad = node.attributes().getInt("count_include_pad", 0) != 0;
         return in -> {
             NDArray x = in[0];
@@ -135,9 +145,10 @@ final class PoolOps {
             Shape k = new Shape(win.kernel());
             Shape s = new Shape(win.strides());
             Shape zero = new Shape(new long[n]);
-            if (win.torchPadding(pads)) {
-                NDArray y = x.getNDArrayInternal().avgPool(k, s, new Shape(Arrays.copyOf(pads, n)), win.ceil(),
-                        includePad);
+            boolean unpadded = Arrays.stream(pads).allMatch(p -> p == 0);
+            if (unpadded || includePad && win.torchPadding(pads)) {
+                // DJL's native avg_pool ignores count_include_pad (libtorch's default, true, applies)
+                NDArray y = x.getNDArrayInternal().avgPool(k, s, new Shape(Arrays.copyOf(pads, n)), win.ceil(), true);
                 return one(crop(y, want));
             }
             NDArray xp = OpSupport.padTrailing(x, pads, 0);
@@ -153,5 +164,41 @@ final class PoolOps {
             }
             return one(crop(y, want));
         };
+    }
+
+    /**
+     * Max pooling with dilations, which libtorch's pooling through DJL lacks: the elementwise
+     * maximum of one strided slice per kernel offset.
+     */
+    private static NDArray dilatedMax(NDArray x, Window win, long[] pads, long[] want) {
+        int n = want.length;
+        long[] in = spatial(x.getShape());
+        long[] p = pads.clone();
+        for (int i = 0; i < n; i++) {
+            long needed = (want[i] - 1) * win.strides()[i] + (win.kernel()[i] - 1) * win.dilations()[i] + 1;
+            p[i + n] += Math.max(0, needed - (in[i] + pads[i] + pads[i + n]));
+        }
+        NDArray xp = OpSupport.padTrailing(x, p, Double.NEGATIVE_INFINITY);
+        int taps = 1;
+        for (long k : win.kernel()) {
+            taps *= (int) k;
+        }
+        NDArray y = null;
+        for (int t = 0; t < taps; t++) {
+            NDIndex index = new NDIndex().addAllDim(2);
+            int rest = t;
+            long[] offset = new long[n];
+            for (int i = n - 1; i >= 0; i--) {
+                offset[i] = rest % win.kernel()[i];
+                rest /= (int) win.kernel()[i];
+            }
+            for (int i = 0; i < n; i++) {
+                long start = offset[i] * win.dilations()[i];
+                index.addSliceDim(start, start + (want[i] - 1) * win.strides()[i] + 1, win.strides()[i]);
+            }
+            NDArray slice = xp.get(index);
+            y = y == null ? slice : y.maximum(slice);
+        }
+        return y;
     }
 }
