@@ -37,8 +37,9 @@ import org.junit.jupiter.api.TestFactory;
  * supported ops that are skipped.
  *
  * <p>System properties: {@code loupe.onnx.testdata.dir} (default
- * {@code /usr/share/libonnx-testdata/data/node}); {@code loupe.require.onnx.testdata=true} makes a
- * missing folder a failure instead of a skip (CI sets it); {@code loupe.onnx.conformance.all=true}
+ * {@code /usr/share/libonnx-testdata/data/node}); {@code loupe.require.onnx.testdata=true} (or the
+ * environment variable {@code LOUPE_REQUIRE_ONNX_TESTDATA=true}, which {@code .ci/run} sets) makes a
+ * missing folder a failure instead of a skip; {@code loupe.onnx.conformance.all=true}
  * runs every test folder instead and writes a report to {@code target/onnx-conformance.txt}, to
  * maintain the list.
  */
@@ -86,8 +87,9 @@ class OnnxNodeConformanceTest {
             String message = "ONNX node test data not found at " + dir
                     + " (install Debian's libonnx-testdata: apt-get install -y libonnx-testdata,"
                     + " or set -Dloupe.onnx.testdata.dir)";
-            if (Boolean.getBoolean("loupe.require.onnx.testdata")) {
-                fail(message + "; loupe.require.onnx.testdata=true requires it");
+            if (Boolean.getBoolean("loupe.require.onnx.testdata")
+                    || "true".equalsIgnoreCase(System.getenv("LOUPE_REQUIRE_ONNX_TESTDATA"))) {
+                fail(message + "; loupe.require.onnx.testdata (or LOUPE_REQUIRE_ONNX_TESTDATA) requires it");
             }
             return Stream.of(DynamicTest.dynamicTest("ONNX node test data absent",
                     () -> Assumptions.assumeTrue(false, message)));
