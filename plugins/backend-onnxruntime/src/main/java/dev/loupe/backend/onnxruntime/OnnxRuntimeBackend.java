@@ -10,6 +10,7 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.ModelBackend;
 import dev.loupe.api.ModelSource;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
 
@@ -75,16 +76,30 @@ public final class OnnxRuntimeBackend implements ModelBackend {
     }
 
     /**
-     * The process-wide ONNX Runtime environment. Its first use extracts the native library for this
-     * platform from the embedded jar into a temporary folder and loads it.
+     * The process-wide ONNX Runtime environment. Its first use loads the native libraries for this
+     * platform, from the cache {@link NativeLibraries} keeps (or, failing that, extracted by ONNX
+     * Runtime itself from this bundle into a temporary folder).
      */
-    static OrtEnvironment environment() {
+    static synchronized OrtEnvironment environment() {
+        // ONNX Runtime reads the property once, when it loads its library: set it for that moment
+        boolean set = false;
+        if (System.getProperty(NativeLibraries.PATH_PROPERTY) == null) {
+            Path cached = NativeLibraries.cached();
+            if (cached != null) {
+                System.setProperty(NativeLibraries.PATH_PROPERTY, cached.toString());
+                set = true;
+            }
+        }
         try {
             return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "loupe");
         } catch (LinkageError | RuntimeException e) {
             throw new LoupeException("ONNX Runtime's native library could not be loaded on this platform ("
                     + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + "): "
                     + oneLine(String.valueOf(e.getMessage())), e);
+        } finally {
+            if (set) {
+                System.clearProperty(NativeLibraries.PATH_PROPERTY);
+            }
         }
     }
 

@@ -149,6 +149,21 @@ class OnnxRuntimeBackendTest {
     }
 
     @Test
+    void nativeLibrariesComeFromTheCache() throws Exception {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        assumeTrue(xdg != null, "XDG_CACHE_HOME is not set: the cache folder is the user's, not checked");
+        Path dir = Path.of(xdg, "loupe", "onnxruntime", "1.29.0-" + NativeLibraries.platform());
+        assertTrue(Files.isRegularFile(dir.resolve(System.mapLibraryName("onnxruntime"))), () -> dir + " holds the library");
+        assertTrue(Files.isRegularFile(dir.resolve(System.mapLibraryName("onnxruntime4j_jni"))), () -> dir + " holds the JNI");
+        assertNull(System.getProperty(NativeLibraries.PATH_PROPERTY), "the property is set only while ORT loads");
+        // a second look finds the libraries in place and copies nothing
+        long modified = Files.getLastModifiedTime(dir.resolve(System.mapLibraryName("onnxruntime"))).toMillis();
+        Thread.sleep(20);
+        assertEquals(dir, NativeLibraries.cached());
+        assertEquals(modified, Files.getLastModifiedTime(dir.resolve(System.mapLibraryName("onnxruntime"))).toMillis());
+    }
+
+    @Test
     void notAnOnnxFileIsAClearError() throws Exception {
         Path junk = Files.createTempFile("junk", ".onnx");
         try {
