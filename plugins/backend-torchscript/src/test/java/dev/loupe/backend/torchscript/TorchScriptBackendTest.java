@@ -107,6 +107,24 @@ class TorchScriptBackendTest {
     }
 
     @Test
+    void gradientPassAfterForwardPassesOnAFreshModel() throws Exception {
+        // forward passes run without autograd; they must leave nothing a later backward pass trips over
+        Tensor reference = Npy.readFloats(shapes.resolve("refs/gradient.npy"));
+        try (ExplainableModel fresh = new TorchScriptBackend().load(ModelSource.of(shapes.resolve("model.torchscript.pt")));
+                NDManager m = NDManager.newBaseManager(Device.cpu(), fresh.engineName())) {
+            for (int i = 0; i < 3; i++) {
+                assertWithin(logits.data(), fresh.predict(inputs).data(), 1e-4, "prediction " + i);
+            }
+            NDArray x = m.create(inputs.data(), new Shape(inputs.shape()));
+            for (int i = 0; i < 3; i++) {
+                PassResult r = fresh.pass(PassRequest.inputGradient(x, Objective.logit(labels)));
+                assertManifestRule(reference.data(), r.inputGradient().toFloatArray(), "gradient " + i);
+                assertWithin(logits.data(), fresh.predict(inputs).data(), 1e-4, "prediction after gradient " + i);
+            }
+        }
+    }
+
+    @Test
     void repeatedGradientPassesDoNotAccumulate() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), model.engineName())) {
             NDArray x = m.create(inputs.data(), new Shape(inputs.shape()));
