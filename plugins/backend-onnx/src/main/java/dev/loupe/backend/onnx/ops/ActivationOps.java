@@ -46,6 +46,27 @@ final class ActivationOps {
         });
         OpRegistry.register("HardSwish", node -> in -> one(in[0].mul(in[0].div(6f).add(0.5f).clip(0f, 1f))));
         OpRegistry.register("Gelu", ActivationOps::gelu);
+        OpRegistry.register("ThresholdedRelu", node -> {
+            float alpha = node.attributes().getFloat("alpha", 1f);
+            return in -> one(OpSupport.where(in[0].gt(alpha), in[0], in[0].zerosLike()));
+        });
+        OpRegistry.register("Celu", node -> {
+            float alpha = node.attributes().getFloat("alpha", 1f);
+            return in -> {
+                NDArray x = in[0];
+                return one(x.maximum(0f).add(x.div(alpha).exp().sub(1f).mul(alpha).minimum(0f)));
+            };
+        });
+        OpRegistry.register("Shrink", node -> {
+            float bias = node.attributes().getFloat("bias", 0f);
+            float lambd = node.attributes().getFloat("lambd", 0.5f);
+            return in -> {
+                NDArray x = in[0];
+                NDArray zero = x.zerosLike();
+                return one(OpSupport.where(x.lt(-lambd), x.add(bias), OpSupport.where(x.gt(lambd), x.sub(bias), zero)));
+            };
+        });
+        OpRegistry.register("Hardmax", ActivationOps::hardmax);
         OpRegistry.register("Clip", ActivationOps::clip);
         OpRegistry.register("Softmax", node -> softmax(node, false));
         OpRegistry.register("LogSoftmax", node -> softmax(node, true));
@@ -118,6 +139,21 @@ final class ActivationOps {
             case INT16 -> Short.MAX_VALUE;
             case INT32 -> Integer.MAX_VALUE;
             default -> Long.MAX_VALUE;
+        };
+    }
+
+    static Kernel hardmax(NodeSpec node) {
+        boolean coerce = node.opset() < 13;
+        long axisAttr = node.attributes().getInt("axis", coerce ? 1 : -1);
+        return in -> {
+            NDArray x = in[0];
+            Shape s = x.getShape();
+            int axis = OpSupport.axis(axisAttr, s.dimension());
+            NDArray v = coerce ? x.reshape(new Shape(s.slice(0, axis).size(), s.slice(axis).size())) : x;
+            int a = coerce ? 1 : axis;
+            NDArray first = v.argMax(a).expandDims(a);
+            NDArray hot = first.eq(IndexOps.positions(x.getManager(), v.getShape().get(a), a, v.getShape().dimension()));
+            return one(hot.toType(x.getDataType(), false).reshape(s));
         };
     }
 

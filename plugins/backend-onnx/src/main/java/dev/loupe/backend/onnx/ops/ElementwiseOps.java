@@ -31,6 +31,36 @@ final class ElementwiseOps {
         unary("Sin", NDArray::sin);
         unary("Cos", NDArray::cos);
         unary("Reciprocal", x -> x.pow(-1f));
+        unary("Tan", NDArray::tan);
+        unary("Asin", NDArray::asin);
+        unary("Acos", NDArray::acos);
+        unary("Atan", NDArray::atan);
+        unary("Sinh", NDArray::sinh);
+        unary("Cosh", NDArray::cosh);
+        // DJL's PyTorch engine lacks the inverse hyperbolic functions
+        unary("Asinh", x -> x.add(x.square().add(1f).sqrt()).log());
+        unary("Acosh", x -> x.add(x.square().sub(1f).sqrt()).log());
+        unary("Atanh", x -> x.add(1f).div(x.neg().add(1f)).log().mul(0.5f));
+        unary("IsNaN", NDArray::isNaN);
+        OpRegistry.register("IsInf", node -> {
+            boolean negative = node.attributes().getInt("detect_negative", 1) != 0;
+            boolean positive = node.attributes().getInt("detect_positive", 1) != 0;
+            return in -> {
+                NDArray x = in[0];
+                NDArray inf = x.isInfinite();
+                if (!negative) {
+                    inf = inf.logicalAnd(x.gt(0));
+                }
+                if (!positive) {
+                    inf = inf.logicalAnd(x.lt(0));
+                }
+                return one(inf);
+            };
+        });
+        OpRegistry.register("Mod", node -> {
+            boolean fmod = node.attributes().getInt("fmod", 0) != 0;
+            return in -> one(fmod ? fmod(in[0], in[1]) : in[0].mod(in[1]));
+        });
         variadic("Sum", NDArray::add);
         variadic("Max", NDArray::maximum);
         variadic("Min", NDArray::minimum);
@@ -86,6 +116,16 @@ final class ElementwiseOps {
             return a.div(b);
         }
         return a.toType(DataType.FLOAT64, false).div(b.toType(DataType.FLOAT64, false)).trunc().toType(t, false);
+    }
+
+    /** C's fmod: the remainder has the dividend's sign. */
+    static NDArray fmod(NDArray a, NDArray b) {
+        DataType t = a.getDataType();
+        if (OpSupport.isFloat(t)) {
+            return a.sub(a.div(b).trunc().mul(b));
+        }
+        NDArray q = a.toType(DataType.FLOAT64, false).div(b.toType(DataType.FLOAT64, false)).trunc().toType(t, false);
+        return a.sub(q.mul(b));
     }
 
     /** Power with the base's type, whatever the exponent's. */

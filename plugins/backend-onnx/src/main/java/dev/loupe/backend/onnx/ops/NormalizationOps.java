@@ -14,6 +14,8 @@ final class NormalizationOps {
         OpRegistry.register("BatchNormalization", NormalizationOps::batchNorm);
         OpRegistry.register("InstanceNormalization", NormalizationOps::instanceNorm);
         OpRegistry.register("LayerNormalization", NormalizationOps::layerNorm);
+        OpRegistry.register("MeanVarianceNormalization", NormalizationOps::meanVarianceNorm);
+        OpRegistry.register("LRN", NormalizationOps::lrn);
     }
 
     /** @return a per-channel vector shaped [C, 1, ..., 1] to broadcast against an [N, C, ...] array */
@@ -62,6 +64,40 @@ final class NormalizationOps {
             NDArray var = OpSupport.mean(centred.square(), axes, true);
             NDArray y = centred.div(var.add(eps).sqrt());
             return one(y.mul(perChannel(in[1], rank)).add(perChannel(in[2], rank)));
+        };
+    }
+
+    static Kernel meanVarianceNorm(NodeSpec node) {
+        long[] axesAttr = node.attributes().getInts("axes", new long[] {0, 2, 3});
+        return in -> {
+            NDArray x = in[0];
+            int[] axes = OpSupport.axes(axesAttr, x.getShape().dimension());
+            NDArray mean = OpSupport.mean(x, axes, true);
+            NDArray var = OpSupport.mean(x.square(), axes, true).sub(mean.square());
+            return one(x.sub(mean).div(var.sqrt().add(1e-9f)));
+        };
+    }
+
+    /** Local response normalisation across channels, its window sums by an average pool over (C, H·W). */
+    static Kernel lrn(NodeSpec node) {
+        long size = node.attributes().getInt("size", 0);
+        if (size < 1) {
+            throw node.unsupported("size=" + size);
+        }
+        float alpha = node.attributes().getFloat("alpha", 1e-4f);
+        float beta = node.attributes().getFloat("beta", 0.75f);
+        float bias = node.attributes().getFloat("bias", 1f);
+        return in -> {
+            NDArray x = in[0];
+            Shape s = x.getShape();
+            long n = s.get(0);
+            long c = s.get(1);
+            long rest = s.size() / (n * c);
+            NDArray sq = x.square().reshape(n, 1, c, rest);
+            sq = OpSupport.padTrailing(sq, new long[] {(size - 1) / 2, 0, size - 1 - (size - 1) / 2, 0}, 0);
+            NDArray sum = sq.getNDArrayInternal().avgPool(new Shape(size, 1), new Shape(1, 1), new Shape(0, 0), false,
+                    true).mul(size).reshape(s);
+            return one(x.div(sum.mul(alpha / size).add(bias).pow(beta)));
         };
     }
 

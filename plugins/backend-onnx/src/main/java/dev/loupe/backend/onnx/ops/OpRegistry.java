@@ -12,6 +12,7 @@ public final class OpRegistry {
         ActivationOps.register();
         ConvOps.register();
         ElementwiseOps.register();
+        IndexOps.register();
         LogicOps.register();
         LinearOps.register();
         NormalizationOps.register();

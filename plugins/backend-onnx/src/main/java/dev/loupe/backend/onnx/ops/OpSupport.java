@@ -208,7 +208,13 @@ final class OpSupport {
 
     /** @return elementwise {@code cond ? a : b}, broadcasting */
     static NDArray where(NDArray cond, NDArray a, NDArray b) {
-        return a.getNDArrayInternal().where(cond, b);
+        // DJL's PyTorch where wants condition and self of one shape: broadcast first (expand is differentiable)
+        long[] shape = ShapeOps.broadcastShape(ShapeOps.broadcastShape(cond.getShape().getShape(),
+                a.getShape().getShape()), b.getShape().getShape());
+        Shape s = new Shape(shape);
+        NDArray c = cond.getShape().equals(s) ? cond : cond.broadcast(s);
+        NDArray x = a.getShape().equals(s) ? a : a.broadcast(s);
+        return x.getNDArrayInternal().where(c, b);
     }
 
     /** @return {@code x} indexed along {@code axis} by an integer array (numpy take; negative indices wrap) */

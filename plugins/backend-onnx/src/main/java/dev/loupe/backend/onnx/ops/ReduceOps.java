@@ -26,6 +26,7 @@ final class ReduceOps {
         reduce("ReduceSumSquare", 18, (x, a, k) -> x.square().sum(a, k));
         reduce("ReduceL1", 18, (x, a, k) -> x.abs().sum(a, k));
         reduce("ReduceL2", 18, (x, a, k) -> x.square().sum(a, k).sqrt());
+        reduce("ReduceLogSum", 18, (x, a, k) -> x.sum(a, k).log());
         reduce("ReduceLogSumExp", 18, (x, a, k) -> {
             NDArray m = OpSupport.extreme(x, a, true, true).stopGradient();
             NDArray y = x.sub(m).exp().sum(a, true).log().add(m);

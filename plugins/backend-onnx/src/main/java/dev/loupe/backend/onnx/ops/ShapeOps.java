@@ -33,6 +33,9 @@ final class ShapeOps {
         OpRegistry.register("Shape", ShapeOps::shape);
         OpRegistry.register("Size", node -> in -> one(in[0].getManager().create(in[0].getShape().size())));
         OpRegistry.register("Cast", ShapeOps::cast);
+        OpRegistry.register("CastLike", node -> in -> one(convert(in[0], in[1].getDataType())));
+        OpRegistry.register("DepthToSpace", ShapeOps::depthToSpace);
+        OpRegistry.register("SpaceToDepth", ShapeOps::spaceToDepth);
         OpRegistry.register("ConstantOfShape", ShapeOps::constantOfShape);
         OpRegistry.register("Dropout", ShapeOps::dropout);
         OpRegistry.register("Expand", node -> in -> {
@@ -301,19 +304,55 @@ final class ShapeOps {
 
     static Kernel cast(NodeSpec node) {
         DataType to = OpSupport.dataType(node, node.attributes().getInt("to", 1));
-        if (to == DataType.FLOAT16 || to == DataType.BFLOAT16) {
-            throw node.unsupported("Cast to a 16-bit float type (the graph computes in float32)");
+        if (to == DataType.BFLOAT16) {
+            // DJL's PyTorch engine aborts the process converting to bfloat16
+            throw node.unsupported("Cast to bfloat16");
         }
+        return in -> one(convert(in[0], to));
+    }
+
+    /**
+     * Converts like ONNX's Cast. A float16 target rounds to that precision but stays float32, since
+     * 16-bit tensors are widened to float32 on load and the graph computes in float32.
+     */
+    static NDArray convert(NDArray x, DataType to) {
+        if (to == DataType.BFLOAT16) {
+            throw new IllegalArgumentException("conversion to bfloat16 is not supported");
+        }
+        if (to == DataType.FLOAT16) {
+            return convert(x, DataType.FLOAT32).toType(to, false).toType(DataType.FLOAT32, false);
+        }
+        if (x.getDataType() == to) {
+            return x;
+        }
+        if (OpSupport.isFloat(x.getDataType()) && !OpSupport.isFloat(to) && to != DataType.BOOLEAN) {
+            // C-style conversion truncates toward zero
+            return x.trunc().toType(to, false);
+        }
+        return x.toType(to, false);
+    }
+
+    static Kernel depthToSpace(NodeSpec node) {
+        long b = node.attributes().getInt("blocksize", 0);
+        boolean crd = "CRD".equals(node.attributes().getString("mode", "DCR"));
         return in -> {
             NDArray x = in[0];
-            if (x.getDataType() == to) {
-                return one(x);
-            }
-            if (OpSupport.isFloat(x.getDataType()) && !OpSupport.isFloat(to) && to != DataType.BOOLEAN) {
-                // C-style conversion truncates toward zero
-                return one(x.trunc().toType(to, false));
-            }
-            return one(x.toType(to, false));
+            long[] s = x.getShape().getShape();
+            long c = s[1] / (b * b);
+            NDArray y = crd
+                    ? x.reshape(s[0], c, b, b, s[2], s[3]).transpose(0, 1, 4, 2, 5, 3)
+                    : x.reshape(s[0], b, b, c, s[2], s[3]).transpose(0, 3, 4, 1, 5, 2);
+            return one(y.reshape(s[0], c, s[2] * b, s[3] * b));
+        };
+    }
+
+    static Kernel spaceToDepth(NodeSpec node) {
+        long b = node.attributes().getInt("blocksize", 0);
+        return in -> {
+            NDArray x = in[0];
+            long[] s = x.getShape().getShape();
+            NDArray y = x.reshape(s[0], s[1], s[2] / b, b, s[3] / b, b).transpose(0, 3, 5, 1, 2, 4);
+            return one(y.reshape(s[0], s[1] * b * b, s[2] / b, s[3] / b));
         };
     }
 

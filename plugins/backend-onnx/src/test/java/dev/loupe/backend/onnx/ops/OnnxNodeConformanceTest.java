@@ -114,7 +114,7 @@ class OnnxNodeConformanceTest {
             tests = s.filter(p -> Files.exists(p.resolve("model.onnx"))).sorted().toList();
         }
         Path out = Path.of("target", "onnx-conformance.txt");
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out), true)) {
             for (Path test : tests) {
                 String name = test.getFileName().toString();
                 String status;
