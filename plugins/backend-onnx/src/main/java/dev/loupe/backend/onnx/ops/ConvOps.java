@@ -22,6 +22,13 @@ final class ConvOps {
     private record Window(AutoPad autoPad, long[] kernel, long[] strides, long[] dilations, long[] pads, int group) {
         static Window of(NodeSpec node) {
             Attributes a = node.attributes();
+            // the rank is known at load time from kernel_shape or a constant weight
+            long[] k = a.getInts("kernel_shape", null);
+            NDArray w = node.constantInput(1);
+            int n = k != null && k.length > 0 ? k.length : w != null ? w.getShape().dimension() - 2 : 2;
+            if (n < 1 || n > 3) {
+                throw node.unsupported("a " + n + "-D convolution");
+            }
             return new Window(AutoPad.of(node), a.getInts("kernel_shape", null), a.getInts("strides", null),
                     a.getInts("dilations", null), a.getInts("pads", null), Math.toIntExact(a.getInt("group", 1)));
         }

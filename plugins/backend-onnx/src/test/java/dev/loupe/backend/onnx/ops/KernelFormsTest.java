@@ -99,5 +99,8 @@ class KernelFormsTest {
         assertThrows(UnsupportedOpException.class,
                 () -> node("BatchNormalization", 15).io(5, 1).i("training_mode", 1).kernel());
         assertThrows(UnsupportedOpException.class, () -> node("NoSuchOp", 13).kernel());
+        assertThrows(UnsupportedOpException.class,
+                () -> node("Conv", 13).io(2, 1).ints("kernel_shape", 1, 1, 1, 1).kernel());
+        assertThrows(UnsupportedOpException.class, () -> node("Cast", 13).i("to", 16).kernel());
     }
 }
