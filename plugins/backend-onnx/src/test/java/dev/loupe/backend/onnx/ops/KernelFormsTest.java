@@ -88,6 +88,37 @@ class KernelFormsTest {
             uneven[2].getShape().get(2)});
     }
 
+    /**
+     * ConvTranspose is the adjoint of Conv with the same weight, group, strides, dilations and
+     * pads: {@code <convT(x), y> = <x, conv(y)>}. The node tests have no grouped ConvTranspose.
+     */
+    @Test
+    void convTransposeIsTheAdjointOfConv() {
+        long[] strides = {2, 3};
+        long[] dilations = {2, 1};
+        long[] pads = {1, 0, 0, 2};
+        long[] k = {3, 2};
+        long[] size = {9, 11};
+        NDArray w = manager.randomNormal(new Shape(6, 2, k[0], k[1]));
+        NDArray y = manager.randomNormal(new Shape(2, 4, size[0], size[1]));
+        NDArray conv = node("Conv", 13).io(2, 1).i("group", 2).ints("strides", strides).ints("dilations", dilations)
+                .ints("pads", pads).apply(y, w);
+        long[] outputPadding = new long[2];
+        for (int i = 0; i < 2; i++) {
+            long out = strides[i] * (conv.getShape().get(2 + i) - 1) + dilations[i] * (k[i] - 1) + 1 - pads[i]
+                    - pads[i + 2];
+            outputPadding[i] = size[i] - out;
+            assertTrue(outputPadding[i] >= 0 && outputPadding[i] < Math.max(strides[i], dilations[i]));
+        }
+        NDArray x = manager.randomNormal(conv.getShape());
+        NDArray transposed = node("ConvTranspose", 13).io(2, 1).i("group", 2).ints("strides", strides)
+                .ints("dilations", dilations).ints("pads", pads).ints("output_padding", outputPadding).apply(x, w);
+        assertEquals(y.getShape(), transposed.getShape());
+        float left = transposed.mul(y).sum().getFloat();
+        float right = x.mul(conv).sum().getFloat();
+        assertEquals(right, left, 1e-4 * Math.max(1, Math.abs(right)));
+    }
+
     @Test
     void unsupportedFormsFailAtLoadNamingOpNodeAndOpset() {
         UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
