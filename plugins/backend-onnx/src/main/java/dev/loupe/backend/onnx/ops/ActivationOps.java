@@ -152,7 +152,8 @@ final class ActivationOps {
             NDArray v = coerce ? x.reshape(new Shape(s.slice(0, axis).size(), s.slice(axis).size())) : x;
             int a = coerce ? 1 : axis;
             NDArray first = v.argMax(a).expandDims(a);
-            NDArray hot = first.eq(IndexOps.positions(x.getManager(), v.getShape().get(a), a, v.getShape().dimension()));
+            int rank = v.getShape().dimension();
+            NDArray hot = first.eq(IndexOps.positions(x.getManager(), v.getShape().get(a), a, rank));
             return one(hot.toType(x.getDataType(), false).reshape(s));
         };
     }

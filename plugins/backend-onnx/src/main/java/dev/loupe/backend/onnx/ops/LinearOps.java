@@ -25,9 +25,6 @@ final class LinearOps {
         float beta = at.getFloat("beta", 1f);
         boolean transA = at.getInt("transA", 0) != 0;
         boolean transB = at.getInt("transB", 0) != 0;
-        if (node.opset() < 7 && at.getInt("broadcast", 1) == 0) {
-            // broadcast=0 demands C of shape [M, N]; broadcasting it anyway computes the same where valid
-        }
         return in -> {
             NDArray a = in[0];
             NDArray b = in[1];

@@ -1,7 +1,6 @@
 package dev.loupe.backend.onnx.ops;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
@@ -16,15 +15,6 @@ final class OpSupport {
         return new NDArray[] {a};
     }
 
-    /** @return the manager of the first given input */
-    static NDManager manager(NDArray... inputs) {
-        for (NDArray a : inputs) {
-            if (a != null) {
-                return a.getManager();
-            }
-        }
-        throw new IllegalArgumentException("no input given");
-    }
 
     /** @return an int64 (or int32) shape/axes tensor's values */
     static long[] longs(NDArray a) {
@@ -64,10 +54,6 @@ final class OpSupport {
         return out;
     }
 
-    /** @return the shape as a DJL shape */
-    static Shape shape(long... dims) {
-        return new Shape(dims);
-    }
 
     /**
      * Pads the trailing {@code pads.length / 2} axes (ONNX order: all begins, then all ends) with a
@@ -161,14 +147,6 @@ final class OpSupport {
         return Arrays.copyOfRange(all, 2, all.length);
     }
 
-    /** @return an int attribute array as longs with a default of {@code n} copies of {@code v} */
-    static long[] intsOr(NodeSpec node, String name, int n, long v) {
-        long[] a = node.attributes().getInts(name, null);
-        if (a == null || a.length == 0) {
-            return filled(n, v);
-        }
-        return a;
-    }
 
     /** Mean over several axes (DJL's PyTorch mean takes one axis at a time). */
     static NDArray mean(NDArray x, int[] axes, boolean keepDims) {

@@ -126,7 +126,8 @@ class OnnxNodeConformanceTest {
                 } catch (Throwable e) {
                     status = "FAIL " + String.valueOf(e.getMessage()).replace('\n', ' ');
                 }
-                String listed = list.pass().contains(name) ? " [listed]" : list.skipped().containsKey(name) ? " [skipped]" : "";
+                String listed = list.pass().contains(name) ? " [listed]"
+                        : list.skipped().containsKey(name) ? " [skipped]" : "";
                 w.println(name + " " + status.substring(0, Math.min(status.length(), 400)) + listed);
             }
         }
