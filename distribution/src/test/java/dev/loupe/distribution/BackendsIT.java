@@ -110,6 +110,50 @@ class BackendsIT {
     }
 
     @Test
+    void predictWithTheOnnxGraphBackend() throws Exception {
+        Path shapes = shapes();
+        for (String model : List.of("model.onnx", "model_bn.onnx")) {
+            Path out = work.resolve(model);
+            Run r = loupe("predict", "--model", shapes.resolve(model).toString(),
+                    "--input", shapes.resolve("inputs.npy").toString(), "--out", out.toString());
+            assertEquals(0, r.code(), r::toString);
+            assertOutputs(shapes, out.resolve("outputs.npy"));
+        }
+    }
+
+    @Test
+    void theDemoModelRunsWithNoArguments() throws Exception {
+        Run r = loupe("predict");
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = r.out().lines().toList();
+        assertEquals(8, lines.size(), r::toString);
+        for (String line : lines) {
+            // "3-triangle.png:  triangle=9.1234  ...": the top class is the one the file is named after
+            String truth = line.substring(line.indexOf('-') + 1, line.indexOf(".png"));
+            String top = line.substring(line.indexOf(':') + 1).trim().split("=")[0];
+            assertEquals(truth, top, line);
+        }
+        Run layers = loupe("layers");
+        assertEquals(0, layers.code(), layers::toString);
+        assertTrue(layers.out().lines().anyMatch(l -> l.matches("/relu3/Relu_output_0\\s+Relu\\s+\\[-1, 64, 16, 16\\]")),
+                layers::toString);
+        assertTrue(layers.out().contains("scores  logits: the model output 'logits'"), layers::toString);
+    }
+
+    @Test
+    void gradientMethodWithTheOnnxGraphMatchesTheReference() throws Exception {
+        Path shapes = shapes();
+        gradientMethodBundle(home.resolve("plugins"));
+        Path out = work.resolve("out");
+        Run r = loupe("explain", "--model", shapes.resolve("model_bn.onnx").toString(),
+                "--input", shapes.resolve("inputs.npy").toString(), "--method", "e2e-gradient",
+                "--target", shapes.resolve("labels.npy").toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertGradientMatchesReference(shapes, out);
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("the model output 'logits'"));
+    }
+
+    @Test
     void gradientMethodWithTorchScriptMatchesTheReference() throws Exception {
         Path shapes = shapes();
         gradientMethodBundle(home.resolve("plugins"));
@@ -118,6 +162,10 @@ class BackendsIT {
                 "--input", shapes.resolve("inputs.npy").toString(), "--method", "e2e-gradient",
                 "--target", shapes.resolve("labels.npy").toString(), "--out", out.toString());
         assertEquals(0, r.code(), r::toString);
+        assertGradientMatchesReference(shapes, out);
+    }
+
+    private static void assertGradientMatchesReference(Path shapes, Path out) throws IOException {
         Tensor reference = Npy.readFloats(shapes.resolve("refs/gradient.npy"));
         Tensor gradient = Npy.readFloats(out.resolve("attribution.npy"));
         assertArrayEquals(reference.shape(), gradient.shape());

@@ -13,17 +13,18 @@ import java.util.Set;
 /** A model whose class labels come from its sidecar file because the model file has none. */
 final class LabelledModel implements ExplainableModel {
     private final ExplainableModel model;
-    private final ModelInfo info;
+    private final List<String> labels;
 
     LabelledModel(ExplainableModel model, List<String> labels) {
         this.model = model;
-        ModelInfo i = model.info();
-        this.info = new ModelInfo(i.name(), i.inputs(), i.outputs(), i.layers(), labels, i.scores());
+        this.labels = List.copyOf(labels);
     }
 
+    /** The model's own info (which may fill in after the first pass) with the sidecar's labels. */
     @Override
     public ModelInfo info() {
-        return info;
+        ModelInfo i = model.info();
+        return new ModelInfo(i.name(), i.inputs(), i.outputs(), i.layers(), labels, i.scores());
     }
 
     @Override
@@ -58,7 +59,7 @@ final class LabelledModel implements ExplainableModel {
 
     @Override
     public ExplainableModel withRandomizedLayers(List<String> layers, long seed) {
-        return new LabelledModel(model.withRandomizedLayers(layers, seed), info.labels());
+        return new LabelledModel(model.withRandomizedLayers(layers, seed), labels);
     }
 
     @Override

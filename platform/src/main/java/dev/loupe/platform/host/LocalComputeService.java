@@ -3,11 +3,11 @@ package dev.loupe.platform.host;
 import dev.loupe.api.Cancellation;
 import dev.loupe.api.ComputeService;
 import dev.loupe.api.DeviceInfo;
+import dev.loupe.api.GradientLock;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The compute service the host lends methods while no compute plugin is installed: the CPU only,
@@ -16,7 +16,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LocalComputeService implements ComputeService {
     /** One gradient collection per JVM at a time: DJL's PyTorch engine keeps a process-wide flag. */
-    private static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
 
     private final int maxBatch;
     private final DeviceInfo cpu;
@@ -52,7 +51,7 @@ public final class LocalComputeService implements ComputeService {
         List<R> results = new ArrayList<>();
         for (Batch batch : plan.batches()) {
             cancellation.throwIfCancelled();
-            GRADIENT_LOCK.lock();
+            GradientLock.LOCK.lock();
             try {
                 results.add(task.run(batch));
             } catch (RuntimeException e) {
@@ -60,7 +59,7 @@ public final class LocalComputeService implements ComputeService {
             } catch (Exception e) {
                 throw new LoupeException("batch " + batch.start() + ".." + batch.end() + " failed: " + e.getMessage(), e);
             } finally {
-                GRADIENT_LOCK.unlock();
+                GradientLock.LOCK.unlock();
             }
             done += batch.size();
             progress.progress(done, total, "evaluations");

@@ -13,6 +13,7 @@ import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.training.GradientCollector;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ExplainableModel;
+import dev.loupe.api.GradientLock;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.ModelInfo;
 import dev.loupe.api.Objective;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
@@ -43,11 +43,6 @@ final class TorchScriptModel implements ExplainableModel {
     static final Set<Capability> CAPABILITIES =
             Collections.unmodifiableSet(EnumSet.of(Capability.FORWARD, Capability.INPUT_GRADIENT));
     private static final String OFFERS = "the torchscript backend offers FORWARD and INPUT_GRADIENT";
-    /**
-     * DJL's PyTorch gradient collector is process-wide: one may be open per JVM. Every gradient pass
-     * of this backend takes this lock.
-     */
-    private static final ReentrantLock GRADIENTS = new ReentrantLock();
 
     private final String name;
     private final Model model;
@@ -169,7 +164,7 @@ final class TorchScriptModel implements ExplainableModel {
     /** Outputs, objective and d objective / d input; serialised, since DJL allows one collector at a time. */
     private PassResult gradientPass(NDArray input, Objective objective) {
         NDManager owner = input.getManager();
-        GRADIENTS.lock();
+        GradientLock.LOCK.lock();
         try (NDManager scratch = owner.newSubManager()) {
             // a fresh leaf: DJL's collector does not zero gradients between passes, and the caller's
             // array stays as it was
@@ -193,7 +188,7 @@ final class TorchScriptModel implements ExplainableModel {
             gradient.attach(owner);
             return new PassResult(scores, value, gradient, Map.of(), Map.of());
         } finally {
-            GRADIENTS.unlock();
+            GradientLock.LOCK.unlock();
         }
     }
 

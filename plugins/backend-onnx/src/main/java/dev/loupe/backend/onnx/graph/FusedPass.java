@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.loupe.api.GradientLock;
 import dev.loupe.api.PassResult;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +29,7 @@ public final class FusedPass {
     public static PassResult run(Graph graph, PassPlan plan) {
         boolean backward = plan.needsBackward();
         if (backward) {
-            PassPlan.GRADIENTS.lock();
+            GradientLock.LOCK.lock();
         }
         try (NDScope scope = new NDScope();
                 GradientCollector collector = backward ? Engine.getEngine("PyTorch").newGradientCollector() : null) {
@@ -84,7 +85,7 @@ public final class FusedPass {
                     layerGradients);
         } finally {
             if (backward) {
-                PassPlan.GRADIENTS.unlock();
+                GradientLock.LOCK.unlock();
             }
         }
     }

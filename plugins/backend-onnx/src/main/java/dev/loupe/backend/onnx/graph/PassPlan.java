@@ -9,7 +9,6 @@ import dev.loupe.api.Objective;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pass with every name resolved to a graph value: what to feed, what to differentiate, what to
@@ -26,12 +25,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public record PassPlan(String inputName, NDArray input, Objective objective, String scoresName, List<String> capture,
         boolean inputGradient, Map<String, NDArray> replacements, BackwardRules rules) {
-
-    /**
-     * DJL's PyTorch gradient collector is process-wide: one may be open at a time. Every gradient
-     * pass of this backend takes this lock.
-     */
-    static final ReentrantLock GRADIENTS = new ReentrantLock();
 
     /** @return whether a backward pass is needed */
     boolean needsBackward() {

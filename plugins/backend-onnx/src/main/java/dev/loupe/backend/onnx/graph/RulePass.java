@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.loupe.api.BackwardRule;
 import dev.loupe.api.LoupeException;
+import dev.loupe.api.GradientLock;
 import dev.loupe.api.PassResult;
 import dev.loupe.backend.onnx.graph.Graph.Step;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class RulePass {
      * @return the results, on the input's manager
      */
     public static PassResult run(Graph graph, PassPlan plan) {
-        PassPlan.GRADIENTS.lock();
+        GradientLock.LOCK.lock();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             Set<String> capture = new HashSet<>(plan.capture());
@@ -77,7 +78,7 @@ public final class RulePass {
             return new PassResult(plan.keep(scores), objective == null ? null : plan.keep(objective), inputGradient,
                     kept, layerGradients);
         } finally {
-            PassPlan.GRADIENTS.unlock();
+            GradientLock.LOCK.unlock();
         }
     }
 
