@@ -125,6 +125,7 @@ class BackendsIT {
     void theDemoModelRunsWithNoArguments() throws Exception {
         Run r = loupe("predict");
         assertEquals(0, r.code(), r::toString);
+        assertEquals("", r.err(), "a quiet run prints nothing on stderr (DJL's CUDA probe included)");
         List<String> lines = r.out().lines().toList();
         assertEquals(8, lines.size(), r::toString);
         for (String line : lines) {

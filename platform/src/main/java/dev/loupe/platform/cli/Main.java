@@ -54,6 +54,8 @@ public final class Main {
      */
     static void configureLogging(Path home, boolean verbose) {
         System.setProperty("loupe.log.level", verbose ? "DEBUG" : "WARN");
+        // DJL's CUDA probe warns on every machine without a GPU driver: only -v shows it
+        System.setProperty("loupe.log.cuda.level", verbose ? "DEBUG" : "ERROR");
         if (verbose) {
             System.setProperty("loupe.log.pattern", "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{30} - %msg%n");
         }
