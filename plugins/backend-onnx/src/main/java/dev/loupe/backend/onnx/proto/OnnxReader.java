@@ -89,17 +89,8 @@ public final class OnnxReader {
                     opsets.put(domain, version);
                 }
                 case 14 -> {
-                    WireReader kv = r.message();
-                    String key = "";
-                    String value = "";
-                    while (kv.next()) {
-                        switch (kv.field()) {
-                            case 1 -> key = kv.string();
-                            case 2 -> value = kv.string();
-                            default -> kv.skip();
-                        }
-                    }
-                    metadata.put(key, value);
+                    String[] kv = entry(r.message());
+                    metadata.put(kv[0], kv[1]);
                 }
                 default -> r.skip();
             }
@@ -212,18 +203,9 @@ public final class OnnxReader {
                     }
                 }
                 case 13 -> {
-                    WireReader kv = r.message();
-                    String key = "";
-                    String value = "";
-                    while (kv.next()) {
-                        switch (kv.field()) {
-                            case 1 -> key = kv.string();
-                            case 2 -> value = kv.string();
-                            default -> kv.skip();
-                        }
-                    }
-                    if ("location".equals(key)) {
-                        external = value;
+                    String[] kv = entry(r.message());
+                    if ("location".equals(kv[0])) {
+                        external = kv[1];
                     }
                 }
                 default -> r.skip();
@@ -285,6 +267,19 @@ public final class OnnxReader {
             }
         }
         return dims.toArray();
+    }
+
+    /** @return key and value of a StringStringEntryProto */
+    private static String[] entry(WireReader r) {
+        String[] kv = {"", ""};
+        while (r.next()) {
+            switch (r.field()) {
+                case 1 -> kv[0] = r.string();
+                case 2 -> kv[1] = r.string();
+                default -> r.skip();
+            }
+        }
+        return kv;
     }
 
     private static byte[] bytes(ByteBuffer b) {
