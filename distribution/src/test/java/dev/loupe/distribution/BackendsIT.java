@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
 import dev.loupe.api.Npy;
 import dev.loupe.api.Tensor;
+import dev.loupe.distribution.Launcher.Run;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BackendsIT {
-    private static final Path DIST = Path.of(System.getProperty("loupe.dist", "target/loupe")).toAbsolutePath();
-    private static final Path LOUPE = DIST.resolve("bin/loupe");
+    private static final Path DIST = Launcher.DIST;
+    private static final Path LOUPE = Launcher.LOUPE;
 
     @TempDir
     static Path cache;
@@ -46,9 +44,6 @@ class BackendsIT {
     @TempDir
     Path work;
 
-    /** What a run printed and returned. */
-    record Run(int code, String out, String err) {
-    }
 
     @BeforeEach
     void homeWithTheBuiltInBundles() throws IOException {
@@ -240,23 +235,7 @@ class BackendsIT {
             return out;
         }
     }
-
     private Run loupe(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LOUPE.toString(), "--home", home.toString()));
-        cmd.addAll(List.of(args));
-        File out = work.resolve("stdout.txt").toFile();
-        File err = work.resolve("stderr.txt").toFile();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out).redirectError(err);
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
-        pb.environment().remove("LOUPE_JAVA_OPTS");
-        Process p = pb.start();
-        if (!p.waitFor(200, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        return Launcher.loupe(home, work, cache, args);
     }
 }

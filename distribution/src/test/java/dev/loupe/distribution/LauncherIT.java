@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
+import dev.loupe.distribution.Launcher.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LauncherIT {
-    private static final Path DIST = Path.of(System.getProperty("loupe.dist", "target/loupe")).toAbsolutePath();
-    private static final Path LOUPE = DIST.resolve("bin/loupe");
+    private static final Path DIST = Launcher.DIST;
+    private static final Path LOUPE = Launcher.LOUPE;
 
     @TempDir
     static Path cache;
@@ -39,12 +35,6 @@ class LauncherIT {
     @TempDir
     Path work;
 
-    /** What a run printed and returned. */
-    record Run(int code, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
 
     @Test
     void helpListsTheSubcommands() throws Exception {
@@ -152,31 +142,12 @@ class LauncherIT {
                     () -> "lib/ has one " + jar + "*.jar");
         }
     }
-
-    /** Runs bin/loupe with the test's home. */
     private Run loupe(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(LOUPE.toString(), "--home", home.toString()));
-        cmd.addAll(List.of(args));
-        return run(cmd);
+        return Launcher.loupe(home, work, cache, args);
     }
 
     private Run run(List<String> cmd) throws IOException, InterruptedException {
-        // output into files, not pipes: nothing can block on a full pipe
-        File out = work.resolve("stdout.txt").toFile();
-        File err = work.resolve("stderr.txt").toFile();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out).redirectError(err);
-        Map<String, String> env = pb.environment();
-        env.put("XDG_CACHE_HOME", cache.toString());
-        env.remove("LOUPE_JAVA_OPTS");
-        Process p = pb.start();
-        if (!p.waitFor(150, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        return Launcher.run(cmd, work, cache);
     }
 
     /** No log lines or JVM messages on stdout, no stack trace anywhere. */
