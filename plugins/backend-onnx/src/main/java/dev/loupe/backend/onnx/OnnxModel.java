@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.loupe.api.BackwardRules;
 import dev.loupe.api.Canonizer;
@@ -211,7 +212,7 @@ final class OnnxModel implements ExplainableModel {
         for (OnnxProto.TensorData t : proto.graph().initializers()) {
             NDArray v = graph.constants().get(t.name());
             if (v != null && v.getDataType().isFloating()) {
-                out.put(t.name(), new Tensor(v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                out.put(t.name(), new Tensor(v.toType(DataType.FLOAT32, false).toFloatArray(),
                         v.getShape().getShape()));
             }
         }

@@ -8,6 +8,7 @@ import dev.loupe.backend.onnx.ops.Attributes;
 import dev.loupe.backend.onnx.proto.OnnxProto.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class Canonizers {
             n.outputs().forEach(o -> producer.put(o, n));
         }
         Map<Node, Node> replace = new HashMap<>();
-        List<Node> drop = new ArrayList<>();
+        Set<Node> drop = new HashSet<>();
         for (Node bn : nodes) {
             if (!"BatchNormalization".equals(bn.opType()) || bn.outputs().size() > 1 && !bn.outputs().get(1).isEmpty()) {
                 continue;

@@ -16,11 +16,9 @@ import dev.loupe.backend.onnx.proto.OnnxTensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -294,15 +292,6 @@ public final class Graph implements AutoCloseable {
     /** @return the manager owning the constants */
     public NDManager manager() {
         return manager;
-    }
-
-    /** @return names of all values the steps produce */
-    public Set<String> producedValues() {
-        Set<String> names = new HashSet<>();
-        for (Step s : steps) {
-            names.addAll(s.node().outputs());
-        }
-        return names;
     }
 
     /** Frees the constants. */

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import dev.loupe.api.BackwardRule;
-import dev.loupe.api.LoupeException;
 import dev.loupe.api.GradientLock;
+import dev.loupe.api.LoupeException;
 import dev.loupe.api.PassResult;
 import dev.loupe.backend.onnx.graph.Graph.Step;
 import java.util.ArrayList;
@@ -236,48 +236,37 @@ public final class RulePass {
 
         /** The node's vector-Jacobian product for the signals at its outputs, per activation input. */
         NDList vjpAll(NDArray[] all, NDArray[] outputGrads) {
+            // float activations become fresh leaves; integer inputs (shapes, indices) take no signal
             NDArray[] leaves = all.clone();
-            boolean anyLeaf = false;
+            List<Integer> differentiable = new ArrayList<>();
             for (int i : activationPositions) {
                 if (all[i].getDataType().isFloating()) {
                     leaves[i] = all[i].stopGradient();
                     leaves[i].setRequiresGradient(true);
-                    anyLeaf = true;
-                } else {
-                    leaves[i] = null;
+                    differentiable.add(i);
                 }
             }
-            NDList result = new NDList(activationPositions.size());
-            if (!anyLeaf) {
-                activationPositions.forEach(i -> result.add(null));
-                return result;
-            }
-            for (int i = 0; i < leaves.length; i++) {
-                if (leaves[i] == null) {
-                    leaves[i] = all[i];
-                }
-            }
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray[] out = step.kernel().apply(leaves);
-                NDArray total = null;
-                for (int k = 0; k < outputGrads.length && k < out.length; k++) {
-                    if (outputGrads[k] != null && out[k].getDataType().isFloating()) {
-                        NDArray term = out[k].mul(outputGrads[k].toType(out[k].getDataType(), false)).sum();
-                        total = total == null ? term : total.add(term);
+            NDArray[] grads = new NDArray[all.length];
+            if (!differentiable.isEmpty()) {
+                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray[] out = step.kernel().apply(leaves);
+                    NDArray total = null;
+                    for (int k = 0; k < outputGrads.length && k < out.length; k++) {
+                        if (outputGrads[k] != null && out[k].getDataType().isFloating()) {
+                            NDArray term = out[k].mul(outputGrads[k].toType(out[k].getDataType(), false)).sum();
+                            total = total == null ? term : total.add(term);
+                        }
+                    }
+                    if (total != null) {
+                        collector.backward(total);
+                        for (int i : differentiable) {
+                            NDArray g = leaves[i].getGradient();
+                            grads[i] = g != null ? g : all[i].zerosLike();
+                        }
                     }
                 }
-                if (total == null) {
-                    activationPositions.forEach(i -> result.add(null));
-                    return result;
-                }
-                collector.backward(total);
-                for (int i : activationPositions) {
-                    boolean leaf = all[i].getDataType().isFloating();
-                    NDArray g = leaf ? leaves[i].getGradient() : null;
-                    result.add(g == null && leaf ? all[i].zerosLike() : g);
-                }
             }
-            return result;
+            return pick(grads, activationPositions);
         }
 
         private static NDList pick(NDArray[] arrays, List<Integer> positions) {

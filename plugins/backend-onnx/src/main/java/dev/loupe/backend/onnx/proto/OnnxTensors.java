@@ -136,12 +136,11 @@ public final class OnnxTensors {
         return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
-    private static boolean check(TensorData t, int have, int want) {
+    private static void check(TensorData t, int have, int want) {
         if (have != want) {
             throw new IllegalArgumentException("tensor '" + t.name() + "' holds " + have + " values for shape "
                     + java.util.Arrays.toString(t.dims()) + " (" + want + " expected)");
         }
-        return true;
     }
 
     private static float[] floats(ByteBuffer raw, int n) {
