@@ -1,5 +1,6 @@
 package dev.loupe.api;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
@@ -40,6 +41,14 @@ public interface ExplainableModel extends AutoCloseable {
      *     methods create their {@link NDManager} on this engine
      */
     String engineName();
+
+    /**
+     * @return a new manager for the arrays {@link #pass} accepts: this model's engine and device.
+     *     The caller closes it.
+     */
+    default NDManager newManager() {
+        return NDManager.newBaseManager(Device.cpu(), engineName());
+    }
 
     /**
      * Runs one pass. Needs {@link Capability#FORWARD}; gradients need INPUT_GRADIENT or

@@ -44,6 +44,25 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
     }
 
     /**
+     * The objective for a batch built from this one's inputs, e.g. several integration steps or
+     * noisy copies of each input.
+     *
+     * @param inputs for each row of the new batch, the index of the input it derives from
+     * @return the same kind and output with each row's target (and contrast) taken from its input
+     */
+    public Objective select(int[] inputs) {
+        int[] t = new int[inputs.length];
+        int[] c = contrast == null ? null : new int[inputs.length];
+        for (int j = 0; j < inputs.length; j++) {
+            t[j] = targets[inputs[j]];
+            if (c != null) {
+                c[j] = contrast[inputs[j]];
+            }
+        }
+        return new Objective(kind, output, t, c);
+    }
+
+    /**
      * Forms the objective from the explained scores; differentiable, so a backend calls it inside
      * its gradient scope.
      *

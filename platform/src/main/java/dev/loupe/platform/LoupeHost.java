@@ -15,13 +15,13 @@ import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.Metric;
 import dev.loupe.api.ModelSource;
+import dev.loupe.api.SerialComputeService;
 import dev.loupe.api.Tensor;
 import dev.loupe.platform.cli.GogoCommands;
 import dev.loupe.platform.host.Explanations;
 import dev.loupe.platform.host.HostConfig;
 import dev.loupe.platform.host.HostFramework;
 import dev.loupe.platform.host.HostServices;
-import dev.loupe.platform.host.LocalComputeService;
 import dev.loupe.platform.host.PluginInfo;
 import dev.loupe.platform.host.PluginManager;
 import java.io.ByteArrayInputStream;
@@ -342,7 +342,7 @@ public final class LoupeHost implements AutoCloseable {
         @Provides
         @Singleton
         Explanations explanations(HostServices s) {
-            return new Explanations(s, new LocalComputeService(maxBatch));
+            return new Explanations(s, new SerialComputeService(maxBatch));
         }
     }
 

@@ -1,27 +1,19 @@
-package dev.loupe.platform.host;
+package dev.loupe.api;
 
-import dev.loupe.api.Cancellation;
-import dev.loupe.api.ComputeService;
-import dev.loupe.api.DeviceInfo;
-import dev.loupe.api.GradientLock;
-import dev.loupe.api.LoupeException;
-import dev.loupe.api.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The compute service the host lends methods while no compute plugin is installed: the CPU only,
- * fixed-size batches, one batch at a time. The compute plugin replaces it with device discovery
- * and memory-based planning.
+ * A compute service with the CPU only, fixed-size batches, one batch at a time. The host lends it
+ * to methods while no compute plugin is installed (the compute plugin replaces it with device
+ * discovery and memory-based planning); tests and embedders can use it directly.
  */
-public final class LocalComputeService implements ComputeService {
-    /** One gradient collection per JVM at a time: DJL's PyTorch engine keeps a process-wide flag. */
-
+public final class SerialComputeService implements ComputeService {
     private final int maxBatch;
     private final DeviceInfo cpu;
 
     /** @param maxBatch the largest batch to plan */
-    public LocalComputeService(int maxBatch) {
+    public SerialComputeService(int maxBatch) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }

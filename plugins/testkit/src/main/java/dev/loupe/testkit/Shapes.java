@@ -1,0 +1,117 @@
+package dev.loupe.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.api.ExplainableModel;
+import dev.loupe.api.ModelSource;
+import dev.loupe.api.Npy;
+import dev.loupe.api.Objective;
+import dev.loupe.api.Tensor;
+import dev.loupe.backend.onnx.OnnxBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shapes fixture ({@code ../shared/fixtures/shapes}): the model on the ONNX backend, its eight
+ * inputs and labels, and the peer libraries' reference attributions with their comparison rules.
+ * Every reference explains the raw logit of the true class.
+ */
+public final class Shapes {
+    private static final Pattern ELEMENTWISE = Pattern.compile("elementwise: max\\|a-b\\| <= ([0-9.e-]+) \\* max\\|b\\|");
+    private static final Pattern STATISTICAL = Pattern.compile("statistical: Pearson correlation .* >= ([0-9.]+)");
+
+    private Shapes() {
+    }
+
+    /** @return a file of the fixture folder (skips the test when the shared folder is absent) */
+    public static Path file(String name) {
+        return Fixtures.shared("fixtures/shapes/" + name);
+    }
+
+    /** @return {@code model.onnx} on the ONNX backend; close it */
+    public static ExplainableModel model() {
+        return model("model.onnx");
+    }
+
+    /** @return one of the fixture's ONNX files on the ONNX backend; close it */
+    public static ExplainableModel model(String file) {
+        return new OnnxBackend().load(ModelSource.of(file(file)));
+    }
+
+    /** @return the model inputs, [8, 3, 64, 64] */
+    public static Tensor inputs() {
+        return Fixtures.npy(file("inputs.npy"));
+    }
+
+    /** @return the true class of each input, the class every reference explains */
+    public static int[] labels() {
+        try {
+            long[] l = Npy.readLongs(file("labels.npy"));
+            int[] out = new int[l.length];
+            for (int i = 0; i < l.length; i++) {
+                out[i] = (int) l[i];
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the objective of the references: the logit of each input's label */
+    public static Objective objective() {
+        return Objective.logit(labels());
+    }
+
+    /** @return the reference attribution {@code refs/NAME.npy} */
+    public static Tensor reference(String name) {
+        return Fixtures.npy(file("refs/" + name + ".npy"));
+    }
+
+    /**
+     * Compares a result with a reference by the rule the manifest states for it: elementwise
+     * (max|a − b| ≤ tol · max|b| + 1e-6) or statistical (Pearson correlation per input).
+     *
+     * @param name the reference name in the manifest
+     * @param actual the result, with the reference's shape
+     */
+    public static void assertMatches(String name, Tensor actual) {
+        Tensor expected = reference(name);
+        String rule = rule(name);
+        assertArrayEquals(expected.shape(), actual.shape(), name + ": shape");
+        Matcher e = ELEMENTWISE.matcher(rule);
+        Matcher s = STATISTICAL.matcher(rule);
+        if (e.find()) {
+            Fixtures.assertClose(expected, actual, Double.parseDouble(e.group(1)), name);
+        } else if (s.find()) {
+            double min = Double.parseDouble(s.group(1));
+            for (int i = 0; i < expected.batchSize(); i++) {
+                double r = Fixtures.pearson(expected.item(i).data(), actual.item(i).data());
+                if (!(r >= min)) {
+                    throw new AssertionError(name + ": input " + i + " correlates " + r + " < " + min);
+                }
+            }
+        } else {
+            throw new IllegalStateException("unknown comparison rule for " + name + ": " + rule);
+        }
+    }
+
+    /** @return the manifest's comparison rule for a reference */
+    public static String rule(String name) {
+        try {
+            JsonNode manifest = new ObjectMapper().readTree(file("refs/manifest.json").toFile());
+            for (JsonNode ref : manifest.get("references")) {
+                if (ref.get("name").asText().equals(name)) {
+                    return ref.get("compare").asText();
+                }
+            }
+            throw new IllegalArgumentException("no reference " + name + " in the manifest");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
