@@ -17,7 +17,11 @@ public enum Quadrature {
     RIEMANN_RIGHT("riemann_right"),
     /** α at the midpoints of n equal intervals, each weighted 1/n. */
     RIEMANN_MIDDLE("riemann_middle"),
-    /** α = 0, 1/(n − 1), …, 1; the two ends weighted half. */
+    /**
+     * α = 0, 1/(n − 1), …, 1, weighted as Captum does: 1/n each, the two ends half. (These
+     * weights sum to (n − 1)/n, so the sum is the textbook trapezoid rule times (n − 1)/n; kept
+     * so that results agree with Captum's.)
+     */
     RIEMANN_TRAPEZOID("riemann_trapezoid");
 
     private final String id;
@@ -30,7 +34,7 @@ public enum Quadrature {
      * Points and weights of a rule.
      *
      * @param alphas the points in [0, 1], ascending
-     * @param weights the weight of each point; they sum to 1
+     * @param weights the weight of each point; they sum to 1 except for the trapezoid rule
      */
     public record Nodes(double[] alphas, double[] weights) {
         /** @return the number of points */
@@ -74,7 +78,7 @@ public enum Quadrature {
             case RIEMANN_TRAPEZOID -> {
                 for (int k = 0; k < steps; k++) {
                     a[k] = (double) k / (steps - 1);
-                    w[k] = (k == 0 || k == steps - 1 ? 0.5 : 1.0) / (steps - 1);
+                    w[k] = (k == 0 || k == steps - 1 ? 0.5 : 1.0) / steps;
                 }
             }
             default -> {
