@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import aQute.bnd.osgi.Builder;
 import aQute.bnd.osgi.Jar;
@@ -162,18 +161,8 @@ class BackendsIT {
     }
 
     private static void assertGradientMatchesReference(Path shapes, Path out) throws IOException {
-        Tensor reference = Npy.readFloats(shapes.resolve("refs/gradient.npy"));
-        Tensor gradient = Npy.readFloats(out.resolve("attribution.npy"));
-        assertArrayEquals(reference.shape(), gradient.shape());
-        double maxRef = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < reference.data().length; i++) {
-            maxRef = Math.max(maxRef, Math.abs(reference.data()[i]));
-            maxDiff = Math.max(maxDiff, Math.abs(reference.data()[i] - gradient.data()[i]));
-        }
         // the fixture manifest's rule for pure gradients
-        double bound = 1e-4 * maxRef + 1e-6;
-        assertTrue(maxDiff <= bound, "max |a-b| = " + maxDiff + " > " + bound);
+        SharedFixtures.assertMatches(shapes.resolve("refs/gradient.npy"), out.resolve("attribution.npy"), 1e-4);
     }
 
     @Test
@@ -205,11 +194,7 @@ class BackendsIT {
     }
 
     private static Path shapes() {
-        String shared = System.getProperty("loupe.shared.dir");
-        assumeTrue(shared != null, "system property loupe.shared.dir is not set: shared fixtures absent, test skipped");
-        Path shapes = Path.of(shared, "fixtures", "shapes");
-        assumeTrue(Files.isDirectory(shapes), () -> "fixtures " + shapes + " are absent: test skipped");
-        return shapes;
+        return SharedFixtures.shapes();
     }
 
     /** Builds the test method bundle into {@code dir}, as bnd-maven-plugin would. */

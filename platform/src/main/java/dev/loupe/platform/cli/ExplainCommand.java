@@ -4,6 +4,7 @@ import dev.loupe.api.Attribution;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.LoupeException;
+import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.Objective;
 import dev.loupe.platform.ExplainOptions;
 import dev.loupe.platform.LoupeHost;
@@ -39,8 +40,9 @@ public final class ExplainCommand implements Callable<Integer> {
     @Mixin
     InputOptions input;
 
-    @Option(names = "--method", required = true, split = ",", paramLabel = "ID",
-            description = "Method id; a comma list runs several on the same inputs.")
+    @Option(names = "--method", split = ",", paramLabel = "ID", defaultValue = "integrated-gradients",
+            description = "Method id; a comma list runs several on the same inputs (default: ${DEFAULT-VALUE}; "
+                    + "loupe methods lists them).")
     List<String> methods;
 
     @Option(names = "--target", defaultValue = "auto", paramLabel = "T",
@@ -50,7 +52,8 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--layer", split = ",", paramLabel = "NAME", description = "Layer(s) for layer methods, or auto.")
     List<String> layers = new ArrayList<>();
 
-    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A method parameter; repeat for several.")
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = {"A method parameter; repeat for several.",
+        "With several methods, KEY goes to each method that declares it; METHOD.KEY to that method only."})
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--score", defaultValue = "logit", paramLabel = "KIND",
@@ -70,11 +73,15 @@ public final class ExplainCommand implements Callable<Integer> {
         LoupeHost host = context.host();
         InputBatch batch = input.load(model.path());
         Set<Capability> needs = EnumSet.noneOf(Capability.class);
+        Map<String, MethodDescriptor> descriptors = new LinkedHashMap<>();
         for (String id : methods) {
-            needs.addAll(host.method(id).orElseThrow(() -> new LoupeException("no method " + id
+            MethodDescriptor d = host.method(id).orElseThrow(() -> new LoupeException("no method " + id
                     + "; installed: " + String.join(", ", host.methods().stream().map(m -> m.id()).toList())))
-                    .descriptor().requires());
+                    .descriptor();
+            descriptors.put(id, d);
+            needs.addAll(d.requires());
         }
+        Map<String, Map<String, String>> paramsByMethod = route(params, descriptors);
         Objective.Kind kind = switch (score.toLowerCase(Locale.ROOT)) {
             case "logit" -> Objective.Kind.LOGIT;
             case "probability" -> Objective.Kind.PROBABILITY;
@@ -88,7 +95,8 @@ public final class ExplainCommand implements Callable<Integer> {
             // auto targets come from this prediction, so each method does not predict again
             ExplainOptions resolved = base.target().isAuto() ? base.withTarget(Target.of(prediction.top1())) : base;
             for (String id : methods) {
-                Attribution a = host.explain(m, batch.inputs(), resolved.withMethod(id));
+                Attribution a = host.explain(m, batch.inputs(),
+                        resolved.withMethod(id).withParameters(paramsByMethod.get(id)));
                 Path dir = methods.size() == 1 ? out : out.resolve(id);
                 Map<String, Object> facts = new LinkedHashMap<>();
                 facts.put("model", model.path().toString());
@@ -99,11 +107,52 @@ public final class ExplainCommand implements Callable<Integer> {
                 facts.put("explained", (kind == Objective.Kind.PROBABILITY ? "softmax probability of " : "")
                         + m.info().scores().note());
                 OutputWriter.writeExplanation(dir, a, batch, prediction, facts);
-                context.out().printf("%s: %d input(s), targets %s, %.0f ms -> %s%n", id, batch.names().size(),
-                        java.util.Arrays.toString(a.targets()), a.timingsMillis().getOrDefault("total", 0.0), dir);
+                context.out().printf("%s: %d input(s), targets %s, %.0f ms%s -> %s%n", id, batch.names().size(),
+                        java.util.Arrays.toString(a.targets()), a.timingsMillis().getOrDefault("total", 0.0),
+                        deltaNote(a), dir);
             }
             context.out().flush();
         }
         return 0;
+    }
+
+    /**
+     * Gives each method its parameters. One method gets them all (unknown keys are its error to
+     * report); with several, {@code METHOD.KEY} goes to that method and {@code KEY} to every method
+     * declaring it, and a key no method declares is an error.
+     */
+    static Map<String, Map<String, String>> route(Map<String, String> params, Map<String, MethodDescriptor> methods) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        methods.keySet().forEach(id -> out.put(id, new LinkedHashMap<>()));
+        if (methods.size() == 1) {
+            out.values().iterator().next().putAll(params);
+            return out;
+        }
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String key = p.getKey();
+            int dot = key.indexOf('.');
+            if (dot > 0 && methods.containsKey(key.substring(0, dot))) {
+                out.get(key.substring(0, dot)).put(key.substring(dot + 1), p.getValue());
+                continue;
+            }
+            List<String> takers = methods.values().stream()
+                    .filter(d -> d.parameters().stream().anyMatch(s -> s.name().equals(key))).map(MethodDescriptor::id)
+                    .toList();
+            if (takers.isEmpty()) {
+                throw new LoupeException("none of the methods " + String.join(", ", methods.keySet())
+                        + " has a parameter " + key + " (loupe methods lists their parameters)");
+            }
+            takers.forEach(id -> out.get(id).put(key, p.getValue()));
+        }
+        return out;
+    }
+
+    /** @return ", convergence delta max |…| = …" where the method defines one, else empty */
+    private static String deltaNote(Attribution a) {
+        if (a.convergenceDelta() == null) {
+            return "";
+        }
+        double worst = java.util.Arrays.stream(a.convergenceDelta()).map(Math::abs).max().orElse(0);
+        return String.format(Locale.ROOT, ", convergence delta max |%.3g|", worst);
     }
 }

@@ -8,8 +8,9 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /**
- * A heatmap over its input image: channels aggregated by absolute maximum, clamped to the 99th
- * percentile of magnitudes, coloured with a blue-to-red ramp and blended at 50 %. (The render
+ * A heatmap over its input image: channels aggregated by absolute maximum, clamped to the 1st–99th
+ * percentiles of the aggregated map and stretched between them (so a few extreme elements do not
+ * wash out the rest), coloured with a blue-to-red ramp and blended at 50 %. (The render
  * plugin offers the full set of aggregations and colour maps.)
  */
 public final class Overlay {
@@ -35,6 +36,7 @@ public final class Overlay {
                 heat[p] = Math.max(heat[p], Math.abs(map.data()[ch * h * w + p]));
             }
         }
+        float low = percentile(heat, 0.01);
         float top = percentile(heat, 0.99);
         int bc = (int) background.shape()[1];
         int bh = (int) background.shape()[2];
@@ -48,7 +50,7 @@ public final class Overlay {
                 for (int ch = 0; ch < 3; ch++) {
                     rgb[ch] = background.data()[Math.min(ch, bc - 1) * bh * bw + by * bw + bx];
                 }
-                float v = top > 0 ? Math.min(1f, heat[y * w + x] / top) : 0f;
+                float v = top > low ? clamp((heat[y * w + x] - low) / (top - low)) : 0f;
                 float[] col = ramp(v);
                 int r = blend(rgb[0], col[0]);
                 int g = blend(rgb[1], col[1]);
