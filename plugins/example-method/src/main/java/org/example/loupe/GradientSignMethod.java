@@ -1,6 +1,5 @@
 package org.example.loupe;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -40,7 +39,7 @@ public class GradientSignMethod implements Explainer {
     public Attribution explain(ExplainableModel model, Tensor inputs, ExplanationRequest request,
             ExplanationContext context) {
         // one manager per call, on the model's engine; closing it frees every array made here
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), model.engineName())) {
+        try (NDManager manager = model.newManager()) {
             NDArray x = manager.create(inputs.data(), new Shape(inputs.shape()));
             NDArray gradient = model.pass(PassRequest.inputGradient(x, request.objective())).inputGradient();
             NDArray map = gradient.sign().mul(request.doubleParam("epsilon"));
