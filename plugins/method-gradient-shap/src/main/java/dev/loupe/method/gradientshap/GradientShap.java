@@ -40,7 +40,7 @@ public final class GradientShap implements Explainer {
                     ParameterSpec.integer("samples", 50, 1, 100_000, "random points per input"),
                     ParameterSpec.number("noise", 0.0, 0, 1e9, "standard deviation of Gaussian noise added to the input"),
                     ParameterSpec.number("blur-sigma", 5.0, 0, 1000, "standard deviation in pixels of the blur baseline"),
-                    ParameterSpec.integer("seed", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, "seed of the draws")),
+                    ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE, "seed of the draws")),
             "Integrated Gradients averaged over random baselines: each element's expected share of the score "
                     + "difference between the input and the baseline distribution.");
 

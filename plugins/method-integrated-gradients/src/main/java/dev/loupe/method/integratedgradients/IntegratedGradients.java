@@ -33,7 +33,7 @@ public final class IntegratedGradients implements Explainer {
                             "integration rule (Captum's names)"),
                     ParameterSpec.string("baseline", "zero", "the reference input x': " + Baselines.HELP),
                     ParameterSpec.number("blur-sigma", 5.0, 0, 1000, "standard deviation in pixels of the blur baseline"),
-                    ParameterSpec.integer("seed", 0, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                    ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE,
                             "seed of the uniform baseline")),
             "Each element's share of the score difference between the baseline and the input, accumulated "
                     + "along the straight path between them; the shares sum to that difference.");

@@ -47,7 +47,7 @@ public final class SmoothGrad implements Explainer {
                     ParameterSpec.choice("sigma-mode", "relative", List.of("relative", "absolute"),
                             "relative: sigma times (max - min) of each input, the paper's noise level; absolute: "
                                     + "sigma as is (Captum's stdevs)"),
-                    ParameterSpec.integer("seed", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, "noise seed")),
+                    ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE, "noise seed")),
             "The wrapped method's map averaged over noisy copies of the input: sharper, less noisy maps.");
 
     @Override
@@ -82,8 +82,11 @@ public final class SmoothGrad implements Explainer {
         ComputeService compute = context.compute();
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n * samples, 0, gradients, "noisy copies"));
         ExplanationContext quiet = quiet(context);
-        Moments maps = new Moments(n);
-        Moments layerMaps = new Moments(n);
+        String type = request.stringParam("type");
+        // the plain mean needs no squares
+        boolean squares = !type.equals("smoothgrad");
+        Moments maps = new Moments(n, squares);
+        Moments layerMaps = new Moments(n, squares);
         List<Attribution> first = new ArrayList<>();
         compute.run(plan, batch -> {
             int b = batch.size();
@@ -108,7 +111,6 @@ public final class SmoothGrad implements Explainer {
             layerMaps.add(rows, a.layerMap());
             return null;
         }, context.progress(), context.cancellation());
-        String type = request.stringParam("type");
         Attribution inner = first.get(0);
         Attribution out = Attribution.of(ID, maps.result(type, samples), request)
                 .withDetail("wrapped", wrapId)
@@ -157,15 +159,17 @@ public final class SmoothGrad implements Explainer {
         };
     }
 
-    /** Per-input sums of maps and of their squares, in double, in the order maps arrive. */
+    /** Per-input sums of maps (and of their squares), in double, in the order maps arrive. */
     private static final class Moments {
         private final int inputs;
+        private final boolean withSquares;
         private double[] sum;
         private double[] squares;
         private long[] itemShape;
 
-        Moments(int inputs) {
+        Moments(int inputs, boolean withSquares) {
             this.inputs = inputs;
+            this.withSquares = withSquares;
         }
 
         boolean isEmpty() {
@@ -180,15 +184,20 @@ public final class SmoothGrad implements Explainer {
             if (sum == null) {
                 itemShape = maps.shape().clone();
                 sum = new double[inputs * size];
-                squares = new double[inputs * size];
+                squares = withSquares ? new double[inputs * size] : null;
             }
             float[] v = maps.data();
             for (int j = 0; j < rows.length; j++) {
                 int to = rows[j] * size;
+                int from = j * size;
                 for (int p = 0; p < size; p++) {
-                    double m = v[j * size + p];
-                    sum[to + p] += m;
-                    squares[to + p] += m * m;
+                    sum[to + p] += v[from + p];
+                }
+                if (withSquares) {
+                    for (int p = 0; p < size; p++) {
+                        double m = v[from + p];
+                        squares[to + p] += m * m;
+                    }
                 }
             }
         }
@@ -197,11 +206,10 @@ public final class SmoothGrad implements Explainer {
             float[] out = new float[sum.length];
             for (int p = 0; p < out.length; p++) {
                 double mean = sum[p] / samples;
-                double meanSq = squares[p] / samples;
                 out[p] = (float) switch (type) {
                     case "smoothgrad" -> mean;
-                    case "smoothgrad-sq" -> meanSq;
-                    default -> meanSq - mean * mean;
+                    case "smoothgrad-sq" -> squares[p] / samples;
+                    default -> squares[p] / samples - mean * mean;
                 };
             }
             long[] shape = itemShape.clone();
