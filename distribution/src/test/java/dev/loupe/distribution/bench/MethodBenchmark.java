@@ -85,24 +85,6 @@ public final class MethodBenchmark {
             double plainPassMs, int reps) {
     }
 
-    /** The context a host would lend: a serial compute service and the installed methods. */
-    private record Context(ComputeService compute, Map<String, Explainer> methods) implements ExplanationContext {
-        @Override
-        public ProgressListener progress() {
-            return ProgressListener.NONE;
-        }
-
-        @Override
-        public Cancellation cancellation() {
-            return Cancellation.NEVER;
-        }
-
-        @Override
-        public Optional<Explainer> method(String methodId) {
-            return Optional.ofNullable(methods.get(methodId));
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -124,7 +106,9 @@ public final class MethodBenchmark {
                 new SmoothGrad(), new GradientShap())) {
             installed.put(e.descriptor().id(), e);
         }
-        Context context = new Context(new SerialComputeService(batch), installed);
+        // the context a host would lend: a serial compute service and the installed methods
+        ExplanationContext context = ExplanationContext.of(new SerialComputeService(batch), ProgressListener.NONE,
+                Cancellation.NEVER, id -> Optional.ofNullable(installed.get(id)));
         List<MethodCase> methods = new ArrayList<>();
         for (String id : list(opts.getOrDefault("methods", String.join(",", installed.keySet())))) {
             methods.add(switch (id) {
@@ -323,8 +307,8 @@ public final class MethodBenchmark {
      * in alternating order, so background load falls on both alike.
      */
     private static Row measure(String modelName, TimedModel model, Tensor inputs, int[] targets, MethodCase m,
-            Context context, int batch, int reps, double budget, int warmup) {
-        Explainer e = context.methods().get(m.id());
+            ExplanationContext context, int batch, int reps, double budget, int warmup) {
+        Explainer e = context.method(m.id()).orElseThrow();
         ExplanationRequest request = request(m, e, targets);
         System.out.printf(Locale.ROOT, "measuring %s on %s, %d inputs ... (load average %s)%n", m.label(), modelName,
                 inputs.batchSize(), loadAverage());
@@ -568,9 +552,9 @@ public final class MethodBenchmark {
     }
 
     /** One memory run in this JVM; prints a {@code memory-run} line for {@link #memory}. */
-    private static void memoryRun(Path onnx, Context context, int steps, int warmupSteps, int inputs)
+    private static void memoryRun(Path onnx, ExplanationContext context, int steps, int warmupSteps, int inputs)
             throws InterruptedException {
-        Explainer ig = context.methods().get(IntegratedGradients.ID);
+        Explainer ig = context.method(IntegratedGradients.ID).orElseThrow();
         try (TimedModel model = new TimedModel(new OnnxBackend().load(ModelSource.of(onnx)))) {
             Tensor x = randomInputs(inputs, new long[] {3, 224, 224}, 7);
             int[] targets = top1(model, x);

@@ -23,7 +23,6 @@ import dev.loupe.platform.io.ModelSidecar;
 import java.nio.file.Files;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -121,28 +120,7 @@ public final class Explanations {
     }
 
     private ExplanationContext context(ProgressListener progress, Cancellation cancellation) {
-        ComputeService compute = compute();
-        return new ExplanationContext() {
-            @Override
-            public ComputeService compute() {
-                return compute;
-            }
-
-            @Override
-            public ProgressListener progress() {
-                return progress;
-            }
-
-            @Override
-            public Cancellation cancellation() {
-                return cancellation;
-            }
-
-            @Override
-            public Optional<Explainer> method(String methodId) {
-                return services.explainer(methodId);
-            }
-        };
+        return ExplanationContext.of(compute(), progress, cancellation, services::explainer);
     }
 
     /** @return the number of classes of the explained scores (axis 1), or MAX_VALUE when unknown */

@@ -2,6 +2,7 @@ package dev.loupe.gradient;
 
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.Npy;
+import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,10 @@ public final class Baselines {
     /** For parameter descriptions. */
     public static final String HELP = "zero, black (input minimum), uniform (noise in the input's range), "
             + "blur (Gaussian-blurred input) or a .npy file";
+
+    /** The blur baseline's parameter, declared by every method that takes baselines. */
+    public static final ParameterSpec BLUR_SIGMA = ParameterSpec.number("blur-sigma", 5.0, 0, 1000,
+            "standard deviation in pixels of the blur baseline");
 
     private final Tensor inputs;
     private final int itemSize;

@@ -13,6 +13,7 @@ import dev.loupe.backend.onnx.OnnxBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,19 @@ public final class Shapes {
     /** @return the model inputs, [8, 3, 64, 64] */
     public static Tensor inputs() {
         return Fixtures.npy(file("inputs.npy"));
+    }
+
+    /** @return the first {@code n} model inputs, [n, 3, 64, 64] */
+    public static Tensor inputs(int n) {
+        Tensor all = inputs();
+        long[] shape = all.shape().clone();
+        shape[0] = n;
+        return new Tensor(Arrays.copyOf(all.data(), n * all.itemSize()), shape);
+    }
+
+    /** @return the objective of the references for the first {@code n} inputs */
+    public static Objective objective(int n) {
+        return Objective.logit(Arrays.copyOf(labels(), n));
     }
 
     /** @return the true class of each input, the class every reference explains */

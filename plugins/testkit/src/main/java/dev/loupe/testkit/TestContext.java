@@ -15,12 +15,13 @@ import java.util.Optional;
  * batch size, no progress output, no cancellation, and the methods the test installs.
  */
 public final class TestContext implements ExplanationContext {
-    private final ComputeService compute;
     private final Map<String, Explainer> methods = new HashMap<>();
+    private final ExplanationContext parts;
 
     /** @param maxBatch the compute service's batch size */
     public TestContext(int maxBatch) {
-        this.compute = new SerialComputeService(maxBatch);
+        parts = ExplanationContext.of(new SerialComputeService(maxBatch), ProgressListener.NONE, Cancellation.NEVER,
+                id -> Optional.ofNullable(methods.get(id)));
     }
 
     /** @return this context with more installed methods */
@@ -33,21 +34,21 @@ public final class TestContext implements ExplanationContext {
 
     @Override
     public ComputeService compute() {
-        return compute;
+        return parts.compute();
     }
 
     @Override
     public ProgressListener progress() {
-        return ProgressListener.NONE;
+        return parts.progress();
     }
 
     @Override
     public Cancellation cancellation() {
-        return Cancellation.NEVER;
+        return parts.cancellation();
     }
 
     @Override
     public Optional<Explainer> method(String methodId) {
-        return Optional.ofNullable(methods.get(methodId));
+        return parts.method(methodId);
     }
 }

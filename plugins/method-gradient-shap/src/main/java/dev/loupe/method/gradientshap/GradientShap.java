@@ -39,7 +39,7 @@ public final class GradientShap implements Explainer {
                             + " (a file's rows are all candidates)"),
                     ParameterSpec.integer("samples", 50, 1, 100_000, "random points per input"),
                     ParameterSpec.number("noise", 0.0, 0, 1e9, "standard deviation of Gaussian noise added to the input"),
-                    ParameterSpec.number("blur-sigma", 5.0, 0, 1000, "standard deviation in pixels of the blur baseline"),
+                    Baselines.BLUR_SIGMA,
                     ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE, "seed of the draws")),
             "Integrated Gradients averaged over random baselines: each element's expected share of the score "
                     + "difference between the input and the baseline distribution.");
@@ -55,7 +55,7 @@ public final class GradientShap implements Explainer {
         int samples = request.intParam("samples");
         double noise = request.doubleParam("noise");
         long seed = request.intParam("seed");
-        List<List<float[]>> candidates = new Baselines(inputs, request.doubleParam("blur-sigma"), seed)
+        List<List<float[]>> candidates = new Baselines(inputs, request.doubleParam(Baselines.BLUR_SIGMA.name()), seed)
                 .distribution(Arrays.stream(request.stringParam("baselines").split(",")).map(String::trim).toList());
         GradientSweep sweep = GradientSweep.of(model, request.objective(), inputs, context);
         int size = sweep.itemSize();

@@ -16,7 +16,6 @@ import dev.loupe.testkit.FunctionModel;
 import dev.loupe.testkit.Shapes;
 import dev.loupe.testkit.TestContext;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,8 +71,8 @@ class GradientShapTest {
     @Test
     void noisyDrawsFollowTheSeedNotTheBatches() {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = new Tensor(Arrays.copyOf(Shapes.inputs().data(), 2 * 3 * 64 * 64), new long[] {2, 3, 64, 64});
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 2));
+            Tensor x = Shapes.inputs(2);
+            Objective o = Shapes.objective(2);
             Map<String, String> p = Map.of("samples", "9", "noise", "0.2", "seed", "5");
             Attribution a = run(model, x, o, p, 4);
             Attribution b = run(model, x, o, p, 18);

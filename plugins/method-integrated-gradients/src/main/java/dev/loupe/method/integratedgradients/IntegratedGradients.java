@@ -32,7 +32,7 @@ public final class IntegratedGradients implements Explainer {
                     ParameterSpec.choice("method", Quadrature.GAUSS_LEGENDRE.id(), Quadrature.ids(),
                             "integration rule (Captum's names)"),
                     ParameterSpec.string("baseline", "zero", "the reference input x': " + Baselines.HELP),
-                    ParameterSpec.number("blur-sigma", 5.0, 0, 1000, "standard deviation in pixels of the blur baseline"),
+                    Baselines.BLUR_SIGMA,
                     ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE,
                             "seed of the uniform baseline")),
             "Each element's share of the score difference between the baseline and the input, accumulated "
@@ -48,7 +48,7 @@ public final class IntegratedGradients implements Explainer {
             ExplanationContext context) {
         Quadrature.Nodes nodes = Quadrature.of(request.stringParam("method")).nodes(request.intParam("steps"));
         float[] x = inputs.data();
-        float[] base = new Baselines(inputs, request.doubleParam("blur-sigma"), request.intParam("seed"))
+        float[] base = new Baselines(inputs, request.doubleParam(Baselines.BLUR_SIGMA.name()), request.intParam("seed"))
                 .single(request.stringParam("baseline")).data();
         GradientSweep sweep = GradientSweep.of(model, request.objective(), inputs, context);
         int size = sweep.itemSize();

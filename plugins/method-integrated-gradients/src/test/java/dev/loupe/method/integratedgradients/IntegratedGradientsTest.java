@@ -63,8 +63,8 @@ class IntegratedGradientsTest {
     @Test
     void batchingDoesNotChangeTheResult() {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = first(Shapes.inputs(), 3);
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 3));
+            Tensor x = Shapes.inputs(3);
+            Objective o = Shapes.objective(3);
             Map<String, String> p = Map.of("steps", "20");
             Attribution one = run(model, x, o, p, 1);
             for (int batch : new int[] {7, 60}) {
@@ -81,8 +81,8 @@ class IntegratedGradientsTest {
     @Test
     void completenessTheDeltaVanishesAsStepsGrow() {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = first(Shapes.inputs(), 2);
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 2));
+            Tensor x = Shapes.inputs(2);
+            Objective o = Shapes.objective(2);
             double previous = Double.MAX_VALUE;
             for (int steps : new int[] {2, 8, 32, 128}) {
                 Attribution a = run(model, x, o, Map.of("steps", String.valueOf(steps)), 64);
@@ -134,8 +134,8 @@ class IntegratedGradientsTest {
     @Test
     void everyBaselineKindRunsAndTheInputAsBaselineGivesZero(@TempDir Path dir) throws Exception {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = first(Shapes.inputs(), 2);
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 2));
+            Tensor x = Shapes.inputs(2);
+            Objective o = Shapes.objective(2);
             for (String b : List.of("black", "uniform", "blur")) {
                 Attribution a = run(model, x, o, Map.of("baseline", b, "steps", "64"), 64);
                 double sum = 0;
@@ -152,11 +152,5 @@ class IntegratedGradientsTest {
             LoupeException e = assertThrows(LoupeException.class, () -> run(model, x, o, Map.of("baseline", "grey"), 8));
             assertTrue(e.getMessage().contains("unknown baseline 'grey'"), e.getMessage());
         }
-    }
-
-    private static Tensor first(Tensor t, int n) {
-        long[] s = t.shape().clone();
-        s[0] = n;
-        return new Tensor(Arrays.copyOf(t.data(), n * t.itemSize()), s);
     }
 }

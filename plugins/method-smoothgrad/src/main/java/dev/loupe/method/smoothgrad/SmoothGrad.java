@@ -1,7 +1,6 @@
 package dev.loupe.method.smoothgrad;
 
 import dev.loupe.api.Attribution;
-import dev.loupe.api.Cancellation;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ComputeService;
 import dev.loupe.api.ExplainableModel;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.osgi.service.component.annotations.Component;
@@ -81,7 +79,8 @@ public final class SmoothGrad implements Explainer {
         boolean gradients = wrapped.descriptor().requires().stream().anyMatch(c -> c != Capability.FORWARD);
         ComputeService compute = context.compute();
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n * samples, 0, gradients, "noisy copies"));
-        ExplanationContext quiet = quiet(context);
+        // the tunnel reports progress per batch; the wrapped method stays quiet
+        ExplanationContext quiet = context.withProgress(ProgressListener.NONE);
         String type = request.stringParam("type");
         // the plain mean needs no squares
         boolean squares = !type.equals("smoothgrad");
@@ -132,31 +131,6 @@ public final class SmoothGrad implements Explainer {
             out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
         return out;
-    }
-
-    /** The caller's context without progress output: the tunnel reports progress per batch itself. */
-    private static ExplanationContext quiet(ExplanationContext context) {
-        return new ExplanationContext() {
-            @Override
-            public ComputeService compute() {
-                return context.compute();
-            }
-
-            @Override
-            public ProgressListener progress() {
-                return ProgressListener.NONE;
-            }
-
-            @Override
-            public Cancellation cancellation() {
-                return context.cancellation();
-            }
-
-            @Override
-            public Optional<Explainer> method(String methodId) {
-                return context.method(methodId);
-            }
-        };
     }
 
     /** Per-input sums of maps (and of their squares), in double, in the order maps arrive. */

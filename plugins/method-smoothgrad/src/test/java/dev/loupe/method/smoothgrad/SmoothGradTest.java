@@ -66,8 +66,8 @@ class SmoothGradTest {
     @Test
     void varGradIsTheMeanOfSquaresLessTheSquaredMean() {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = first(Shapes.inputs(), 2);
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 2));
+            Tensor x = Shapes.inputs(2);
+            Objective o = Shapes.objective(2);
             Map<String, String> p = Map.of("wrap", "gradient", "samples", "10", "seed", "3");
             float[] mean = run(model, x, o, p, 8).map().data();
             float[] sq = run(model, x, o, with(p, "type", "smoothgrad-sq"), 8).map().data();
@@ -82,8 +82,8 @@ class SmoothGradTest {
     @Test
     void theSameSeedGivesTheSameMapWhateverTheBatches() {
         try (ExplainableModel model = Shapes.model()) {
-            Tensor x = first(Shapes.inputs(), 3);
-            Objective o = Objective.logit(Arrays.copyOf(Shapes.labels(), 3));
+            Tensor x = Shapes.inputs(3);
+            Objective o = Shapes.objective(3);
             Map<String, String> p = Map.of("samples", "12", "seed", "11");
             float[] a = run(model, x, o, p, 5).map().data();
             Fixtures.assertClose(a, run(model, x, o, p, 36).map().data(), 1e-6, "batches of 5 vs 36");
@@ -123,11 +123,5 @@ class SmoothGradTest {
         Map<String, String> out = new java.util.HashMap<>(p);
         out.put(key, value);
         return out;
-    }
-
-    private static Tensor first(Tensor t, int n) {
-        long[] s = t.shape().clone();
-        s[0] = n;
-        return new Tensor(Arrays.copyOf(t.data(), n * t.itemSize()), s);
     }
 }
