@@ -51,6 +51,19 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * Resolves a layer name as {@link #pass} would: a tensor name, a node name, or {@code auto} (the
+     * last spatial feature map before global pooling). Needs {@link Capability#LAYER_ACTIVATION}.
+     *
+     * @param name the name a user gave
+     * @return the tensor name a pass captures it under
+     * @throws LoupeException if the layer is unknown (the message lists the known ones)
+     */
+    default String resolveLayer(String name) {
+        throw new LoupeException("the " + backendId() + " backend does not offer LAYER_ACTIVATION: it cannot address "
+                + "layer '" + name + "'");
+    }
+
+    /**
      * Runs one pass. Needs {@link Capability#FORWARD}; gradients need INPUT_GRADIENT or
      * LAYER_GRADIENT, captured layers LAYER_ACTIVATION, rules BACKWARD_RULES.
      *

@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loupe.api.Attribution;
 import dev.loupe.api.ExplainableModel;
+import dev.loupe.api.Explainer;
+import dev.loupe.api.ExplanationRequest;
 import dev.loupe.api.ModelSource;
 import dev.loupe.api.Npy;
 import dev.loupe.api.Objective;
+import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import dev.loupe.backend.onnx.OnnxBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,6 +85,26 @@ public final class Shapes {
     /** @return the objective of the references: the logit of each input's label */
     public static Objective objective() {
         return Objective.logit(labels());
+    }
+
+    /** The layer the manifest's layer methods explain: the last ReLU, 64×16×16. */
+    public static final String LAYER = "/relu3/Relu_output_0";
+
+    /**
+     * Runs a method on the eight shapes inputs as the references do (raw logit of the true class).
+     *
+     * @param method the method
+     * @param layers layer names (empty: the method's default)
+     * @param params parameters as the CLI gives them; the rest take their defaults
+     * @param maxBatch the compute service's batch size
+     * @return the attribution
+     */
+    public static Attribution explain(Explainer method, List<String> layers, Map<String, String> params, int maxBatch) {
+        try (ExplainableModel model = model()) {
+            ExplanationRequest request = new ExplanationRequest(objective(), layers,
+                    ParameterSpec.resolve(method.descriptor().id(), method.descriptor().parameters(), params));
+            return method.explain(model, inputs(), request, new TestContext(maxBatch));
+        }
     }
 
     /** @return the reference attribution {@code refs/NAME.npy} */

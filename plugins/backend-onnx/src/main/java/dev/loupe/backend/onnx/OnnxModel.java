@@ -239,8 +239,8 @@ final class OnnxModel implements ExplainableModel {
         graph.close();
     }
 
-    /** @return the resolved value name of a layer (for tests and tools) */
-    String resolveLayer(String name) {
+    @Override
+    public String resolveLayer(String name) {
         return layerIndex().resolve(name);
     }
 }

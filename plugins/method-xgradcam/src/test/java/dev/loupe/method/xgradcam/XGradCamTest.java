@@ -1,0 +1,16 @@
+package dev.loupe.method.xgradcam;
+
+import dev.loupe.api.Attribution;
+import dev.loupe.api.Tensor;
+import dev.loupe.testkit.Shapes;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class XGradCamTest {
+    @Test
+    void matchesPytorchGradCam() {
+        Attribution a = Shapes.explain(new XGradCam(), List.of(Shapes.LAYER), Map.of(), 32);
+        Shapes.assertMatches("pgc_xgradcam", new Tensor(a.map().data(), new long[] {8, 64, 64}));
+    }
+}
