@@ -1,6 +1,9 @@
 package dev.loupe.method.gradcamplusplus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import dev.loupe.api.Attribution;
+import dev.loupe.cam.LayerValues;
 import dev.loupe.api.Tensor;
 import dev.loupe.testkit.Shapes;
 import java.util.List;
@@ -12,5 +15,12 @@ class GradCamPlusPlusTest {
     void matchesPytorchGradCam() {
         Attribution a = Shapes.explain(new GradCamPlusPlus(), List.of(Shapes.LAYER), Map.of(), 32);
         Shapes.assertMatches("pgc_gradcam_plusplus", new Tensor(a.map().data(), new long[] {8, 64, 64}));
+    }
+
+    @Test
+    void formulaOnAHandComputedLayer() {
+        // one image, channels A = [1, 3] and [2, 0], gradients [0.5, −1] and [2, 4]: weights 0.5³/(2·0.5² + 4·0.5³) = 0.125 and 8/24 + 64/160 = 11/15
+        LayerValues layer = new LayerValues("l", 1, 2, 1, 2, new float[] {1, 3, 2, 0}, new float[] {0.5f, -1, 2, 4});
+        assertArrayEquals(new float[] {0.125f + 2 * 11f / 15, 0.375f}, new GradCamPlusPlus().formula(null).rawMap(layer, null), 1e-6f);
     }
 }

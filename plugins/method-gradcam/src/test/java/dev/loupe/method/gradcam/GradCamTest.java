@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.api.Attribution;
+import dev.loupe.cam.LayerValues;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.Tensor;
 import dev.loupe.cam.MapOps;
@@ -74,5 +75,12 @@ class GradCamTest {
         LoupeException flat = assertThrows(LoupeException.class,
                 () -> Shapes.explain(gradCam, List.of("/Flatten_output_0"), Map.of(), 32));
         assertTrue(flat.getMessage().contains("[N, C, H, W]"), flat.getMessage());
+    }
+
+    @Test
+    void formulaOnAHandComputedLayer() {
+        // one image, channels A = [1, 3] and [2, 0], gradients [0.5, −1] and [2, 4]: mean gradients -0.25 and 3 weight the channels
+        LayerValues layer = new LayerValues("l", 1, 2, 1, 2, new float[] {1, 3, 2, 0}, new float[] {0.5f, -1, 2, 4});
+        assertArrayEquals(new float[] {5.75f, -0.75f}, gradCam.formula(null).rawMap(layer, null), 1e-6f);
     }
 }

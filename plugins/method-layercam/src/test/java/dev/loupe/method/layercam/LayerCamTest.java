@@ -1,6 +1,9 @@
 package dev.loupe.method.layercam;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import dev.loupe.api.Attribution;
+import dev.loupe.cam.LayerValues;
 import dev.loupe.api.Tensor;
 import dev.loupe.testkit.Shapes;
 import java.util.List;
@@ -12,5 +15,12 @@ class LayerCamTest {
     void matchesPytorchGradCam() {
         Attribution a = Shapes.explain(new LayerCam(), List.of(Shapes.LAYER), Map.of(), 32);
         Shapes.assertMatches("pgc_layercam", new Tensor(a.map().data(), new long[] {8, 64, 64}));
+    }
+
+    @Test
+    void formulaOnAHandComputedLayer() {
+        // one image, channels A = [1, 3] and [2, 0], gradients [0.5, −1] and [2, 4]: Σ_k max(g, 0)·A per position
+        LayerValues layer = new LayerValues("l", 1, 2, 1, 2, new float[] {1, 3, 2, 0}, new float[] {0.5f, -1, 2, 4});
+        assertArrayEquals(new float[] {4.5f, 0f}, new LayerCam().formula(null).rawMap(layer, null), 1e-6f);
     }
 }
