@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,21 +37,14 @@ class GradientMethodsIT {
     @TempDir
     Path work;
 
-    /** A home with the installation's static bundles and a copy of its plugins. */
     @BeforeEach
-    void homeWithTheBuiltInPlugins() throws IOException {
-        Files.createSymbolicLink(home.resolve("bundles"), Launcher.DIST.resolve("bundles"));
-        Path plugins = Files.createDirectories(home.resolve("plugins"));
-        try (Stream<Path> jars = Files.list(Launcher.DIST.resolve("plugins"))) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
-                Files.copy(jar, plugins.resolve(jar.getFileName()));
-            }
-        }
+    void install() throws IOException {
+        Launcher.homeWithBuiltInPlugins(home);
     }
 
     @AfterEach
-    void removeTheLink() throws IOException {
-        Files.deleteIfExists(home.resolve("bundles"));
+    void uninstall() throws IOException {
+        Launcher.unlinkBundles(home);
     }
 
     @Test

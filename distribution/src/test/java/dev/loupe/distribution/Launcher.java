@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,25 @@ final class Launcher {
     }
 
     private Launcher() {
+    }
+
+    /**
+     * Makes {@code home} an installation of the built-in plugins: a link to the static bundles and
+     * a copy of the plugins folder (so a test may add or remove plugins). Undo with {@link #unlinkBundles}.
+     */
+    static void homeWithBuiltInPlugins(Path home) throws IOException {
+        Files.createSymbolicLink(home.resolve("bundles"), DIST.resolve("bundles"));
+        Path plugins = Files.createDirectories(home.resolve("plugins"));
+        try (Stream<Path> jars = Files.list(DIST.resolve("plugins"))) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+    }
+
+    /** Removes the bundles link {@link #homeWithBuiltInPlugins} made, so cleaning up leaves the installation alone. */
+    static void unlinkBundles(Path home) throws IOException {
+        Files.deleteIfExists(home.resolve("bundles"));
     }
 
     /** Runs {@code bin/loupe --home HOME ARGS...} in {@code work}. */
