@@ -62,6 +62,21 @@ class CamMethodsIT {
         }
     }
 
+    /** The demo model comes with class names (a sidecar), so the host hands methods a labelled wrapper. */
+    @Test
+    void everyCamMethodExplainsTheDemoWithTheLayerAutoChose() throws Exception {
+        Run r = loupe("explain", "--method", String.join(",", IDS), "--out", "out");
+        assertEquals(0, r.code(), r::toString);
+        for (String id : IDS) {
+            JsonNode summary = new ObjectMapper().readTree(work.resolve("out/" + id + "/summary.json").toFile());
+            assertEquals(LAYER, summary.get("layers").get(0).asText(), id);
+            assertArrayEquals(new long[] {8, 1, 64, 64}, Npy.readFloats(work.resolve("out/" + id + "/attribution.npy"))
+                    .shape(), id);
+            assertArrayEquals(new long[] {8, 1, 16, 16},
+                    Npy.readFloats(work.resolve("out/" + id + "/attribution-layer.npy")).shape(), id);
+        }
+    }
+
     @Test
     void camMethodsMatchTheReferencesThroughTheCli() throws Exception {
         Path shapes = SharedFixtures.shapes();

@@ -1,5 +1,6 @@
 package dev.loupe.platform.host;
 
+import ai.djl.ndarray.NDManager;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.ModelInfo;
@@ -45,6 +46,16 @@ final class LabelledModel implements ExplainableModel {
     @Override
     public String engineName() {
         return model.engineName();
+    }
+
+    @Override
+    public NDManager newManager() {
+        return model.newManager();
+    }
+
+    @Override
+    public String resolveLayer(String name) {
+        return model.resolveLayer(name);
     }
 
     @Override
