@@ -8,29 +8,75 @@ import org.junit.jupiter.api.Test;
 
 class PrincipalComponentTest {
     @Test
-    void jacobiFindsTheLeadingEigenvectorOfRandomSymmetricMatrices() {
+    void findsTheLeadingEigenvectorOfGramMatrices() {
         SplittableRandom random = new SplittableRandom(7);
         for (int n : new int[] {1, 2, 5, 40}) {
+            double[][] b = new double[n + 3][n];
+            for (double[] row : b) {
+                for (int j = 0; j < n; j++) {
+                    row[j] = random.nextGaussian();
+                }
+            }
             double[][] a = new double[n][n];
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j <= i; j++) {
-                    a[i][j] = random.nextGaussian();
-                    a[j][i] = a[i][j];
+                for (int j = 0; j < n; j++) {
+                    for (double[] row : b) {
+                        a[i][j] += row[i] * row[j];
+                    }
                 }
             }
-            double[] v = PrincipalComponent.leadingEigenvector(a);
-            double lambda = rayleigh(a, v);
-            double[] av = times(a, v);
+            assertLeading(a, PrincipalComponent.leadingEigenvector(a), random);
+            assertLeading(a, PrincipalComponent.jacobi(a), random);
+        }
+    }
+
+    @Test
+    void jacobiTakesOverWhenTheLeadingEigenvaluesAreTooCloseForPowerIteration() {
+        // eigenvalues 1 and 0.999 along rotated axes, 0.5 on the third: power iteration would need
+        // some 20 000 steps to reach its tolerance
+        double c = Math.cos(0.3);
+        double s = Math.sin(0.3);
+        double[][] q = {{c, -s, 0}, {s, c, 0}, {0, 0, 1}};
+        double[] lambda = {1, 0.999, 0.5};
+        double[][] a = new double[3][3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 3; k++) {
+                    a[i][j] += q[i][k] * lambda[k] * q[j][k];
+                }
+            }
+        }
+        assertEquals(null, PrincipalComponent.powerIteration(a), "power iteration gives up");
+        assertLeading(a, PrincipalComponent.leadingEigenvector(a), new SplittableRandom(3));
+    }
+
+    @Test
+    void jacobiHandlesIndefiniteMatrices() {
+        SplittableRandom random = new SplittableRandom(11);
+        double[][] a = new double[6][6];
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j <= i; j++) {
+                a[i][j] = random.nextGaussian();
+                a[j][i] = a[i][j];
+            }
+        }
+        assertLeading(a, PrincipalComponent.jacobi(a), random);
+    }
+
+    /** v is a unit eigenvector whose eigenvalue no Rayleigh quotient exceeds. */
+    private static void assertLeading(double[][] a, double[] v, SplittableRandom random) {
+        int n = a.length;
+        double lambda = rayleigh(a, v);
+        double[] av = times(a, v);
+        for (int i = 0; i < n; i++) {
+            assertEquals(lambda * v[i], av[i], 1e-8 * Math.max(1, Math.abs(lambda)), "A v = λ v");
+        }
+        for (int trial = 0; trial < 200; trial++) {
+            double[] u = new double[n];
             for (int i = 0; i < n; i++) {
-                assertEquals(lambda * v[i], av[i], 1e-9, "A v = λ v");
+                u[i] = random.nextGaussian();
             }
-            for (int trial = 0; trial < 200; trial++) {
-                double[] u = new double[n];
-                for (int i = 0; i < n; i++) {
-                    u[i] = random.nextGaussian();
-                }
-                assertTrue(rayleigh(a, u) <= lambda + 1e-9, "λ is the largest eigenvalue");
-            }
+            assertTrue(rayleigh(a, u) <= lambda + 1e-9, "λ is the largest eigenvalue");
         }
     }
 
