@@ -63,6 +63,11 @@ public final class CamProbe {
         return inputs;
     }
 
+    /** @return the objective of the explained inputs */
+    public Objective objective() {
+        return objective;
+    }
+
     /** @return the model */
     public ExplainableModel model() {
         return model;

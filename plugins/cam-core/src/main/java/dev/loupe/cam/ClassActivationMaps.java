@@ -52,8 +52,8 @@ public final class ClassActivationMaps {
                     + inputs.shapeString());
         }
         List<String> layers = resolveLayers(model, request.layers());
-        List<LayerValues> values = capture(model, inputs, request.objective(), layers, gradients, context);
         CamProbe probe = new CamProbe(model, inputs, request.objective(), context);
+        List<LayerValues> values = capture(probe, layers, gradients, context);
         List<float[]> raw = new ArrayList<>();
         for (LayerValues layer : values) {
             float[] map = formula.rawMap(layer, probe);
@@ -88,19 +88,20 @@ public final class ClassActivationMaps {
     }
 
     /** Captures every layer for all inputs, batch by batch, into plain arrays. */
-    private static List<LayerValues> capture(ExplainableModel model, Tensor inputs, Objective objective,
-            List<String> layers, boolean gradients, ExplanationContext context) {
-        int n = inputs.batchSize();
+    private static List<LayerValues> capture(CamProbe probe, List<String> layers, boolean gradients,
+            ExplanationContext context) {
+        ExplainableModel model = probe.model();
+        Objective objective = probe.objective();
+        int n = probe.inputs().batchSize();
         float[][] activations = new float[layers.size()][];
         float[][] grads = new float[layers.size()][];
         long[][] shapes = new long[layers.size()][];
-        CamProbe rows = new CamProbe(model, inputs, objective, context);
         ComputeService compute = context.compute();
         compute.run(compute.plan(new ComputeService.Workload(n, 0, gradients, "inputs")), batch -> {
             int[] images = new int[batch.size()];
             Arrays.setAll(images, j -> batch.start() + j);
             try (NDManager m = model.newManager()) {
-                NDArray x = rows.inputRows(m, images);
+                NDArray x = probe.inputRows(m, images);
                 PassResult r = model.pass(new PassRequest(x, gradients ? objective.select(images) : null, layers,
                         false, Map.of(), null));
                 for (int l = 0; l < layers.size(); l++) {

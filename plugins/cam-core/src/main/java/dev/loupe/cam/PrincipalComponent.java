@@ -24,7 +24,8 @@ public final class PrincipalComponent {
      * @return the projection of each position, [H·W]
      */
     public static float[] project(float[] values, int offset, int channels, int plane) {
-        double[][] x = new double[plane][channels];
+        // f[k] is channel k's map, centred: the columns of the positions × channels matrix X
+        double[][] f = new double[channels][plane];
         for (int k = 0; k < channels; k++) {
             double mean = 0;
             for (int p = 0; p < plane; p++) {
@@ -32,23 +33,47 @@ public final class PrincipalComponent {
             }
             mean /= plane;
             for (int p = 0; p < plane; p++) {
-                x[p][k] = values[offset + k * plane + p] - mean;
+                f[k][p] = values[offset + k * plane + p] - mean;
             }
         }
         double[] projection = new double[plane];
         if (channels <= plane) {
             // first eigenvector v of XᵀX (C×C); projection = X v
-            double[] v = leadingEigenvector(gram(x, plane, channels, true));
-            for (int p = 0; p < plane; p++) {
-                double s = 0;
-                for (int k = 0; k < channels; k++) {
-                    s += x[p][k] * v[k];
+            double[][] g = new double[channels][channels];
+            for (int i = 0; i < channels; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double s = 0;
+                    for (int p = 0; p < plane; p++) {
+                        s += f[i][p] * f[j][p];
+                    }
+                    g[i][j] = s;
+                    g[j][i] = s;
                 }
-                projection[p] = s;
+            }
+            double[] v = leadingEigenvector(g);
+            for (int k = 0; k < channels; k++) {
+                for (int p = 0; p < plane; p++) {
+                    projection[p] += f[k][p] * v[k];
+                }
             }
         } else {
             // first eigenvector u of XXᵀ (H·W × H·W) with eigenvalue σ²; X v = σ u
-            double[][] g = gram(x, plane, channels, false);
+            double[][] g = new double[plane][plane];
+            for (int k = 0; k < channels; k++) {
+                double[] fk = f[k];
+                for (int p = 0; p < plane; p++) {
+                    double fp = fk[p];
+                    double[] row = g[p];
+                    for (int q = 0; q <= p; q++) {
+                        row[q] += fp * fk[q];
+                    }
+                }
+            }
+            for (int p = 0; p < plane; p++) {
+                for (int q = 0; q < p; q++) {
+                    g[q][p] = g[p][q];
+                }
+            }
             double[] u = leadingEigenvector(g);
             double lambda = 0;
             for (int i = 0; i < plane; i++) {
@@ -75,29 +100,6 @@ public final class PrincipalComponent {
             out[p] = sign * (float) projection[p];
         }
         return out;
-    }
-
-    /** XᵀX (features) or XXᵀ (samples) of the samples×features matrix x. */
-    private static double[][] gram(double[][] x, int samples, int features, boolean overFeatures) {
-        int size = overFeatures ? features : samples;
-        double[][] g = new double[size][size];
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                if (overFeatures) {
-                    for (int p = 0; p < samples; p++) {
-                        s += x[p][i] * x[p][j];
-                    }
-                } else {
-                    for (int k = 0; k < features; k++) {
-                        s += x[i][k] * x[j][k];
-                    }
-                }
-                g[i][j] = s;
-                g[j][i] = s;
-            }
-        }
-        return g;
     }
 
     /**
