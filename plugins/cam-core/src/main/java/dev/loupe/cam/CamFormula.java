@@ -25,6 +25,18 @@ public interface CamFormula {
         float[] weights(LayerValues layer, CamProbe probe);
     }
 
+    /** One position's share of its channel's weight: w[n, k] = Σ_p term(g, A, Σ_q A[n, k, q]). */
+    @FunctionalInterface
+    interface WeightTerm {
+        /**
+         * @param gradient the gradient at the position
+         * @param activation the activation at the position
+         * @param activationSum the channel's activations summed over all positions
+         * @return the position's share of the weight
+         */
+        double term(double gradient, double activation, double activationSum);
+    }
+
     /** One position's term of a map Σ_k f(g[n, k, p], A[n, k, p]). */
     @FunctionalInterface
     interface PositionTerm {
@@ -80,6 +92,28 @@ public interface CamFormula {
                 System.arraycopy(p, 0, out, n * plane, plane);
             }
             return out;
+        };
+    }
+
+    /** @return channel weights summed position by position (Grad-CAM++, XGrad-CAM) */
+    static ChannelWeights summed(WeightTerm term) {
+        return (layer, probe) -> {
+            float[] a = layer.activations();
+            float[] g = layer.requireGradients();
+            int plane = layer.plane();
+            float[] w = new float[layer.images() * layer.channels()];
+            for (int nk = 0; nk < w.length; nk++) {
+                double sum = 0;
+                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
+                    sum += a[p];
+                }
+                double weight = 0;
+                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
+                    weight += term.term(g[p], a[p], sum);
+                }
+                w[nk] = (float) weight;
+            }
+            return w;
         };
     }
 

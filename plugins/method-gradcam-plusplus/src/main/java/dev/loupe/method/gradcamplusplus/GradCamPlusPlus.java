@@ -27,27 +27,8 @@ public final class GradCamPlusPlus extends CamExplainer {
 
     @Override
     protected CamFormula formula(ExplanationRequest request) {
-        return CamFormula.weighted((layer, probe) -> {
-            float[] a = layer.activations();
-            float[] g = layer.requireGradients();
-            int plane = layer.plane();
-            float[] w = new float[layer.images() * layer.channels()];
-            for (int nk = 0; nk < w.length; nk++) {
-                double sumA = 0;
-                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
-                    sumA += a[p];
-                }
-                double weight = 0;
-                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
-                    double g1 = g[p];
-                    if (g1 > 0) {
-                        double g2 = g1 * g1;
-                        weight += g1 * g2 / (2 * g2 + sumA * g2 * g1 + EPS);
-                    }
-                }
-                w[nk] = (float) weight;
-            }
-            return w;
-        });
+        // α·max(g, 0) with α = g² / (2g² + ΣA·g³); positions with g ≤ 0 add nothing
+        return CamFormula.weighted(CamFormula.summed((g, a, sum) ->
+                g > 0 ? g * g * g / (2 * g * g + sum * g * g * g + EPS) : 0));
     }
 }

@@ -13,7 +13,7 @@ public final class XGradCam extends CamExplainer {
     /** The method id. */
     public static final String ID = "xgradcam";
     /** pytorch-grad-cam's guard for channels whose activations sum to 0. */
-    private static final float EPS = 1e-7f;
+    private static final double EPS = 1e-7;
 
     /** Registers the method. */
     public XGradCam() {
@@ -24,23 +24,6 @@ public final class XGradCam extends CamExplainer {
 
     @Override
     protected CamFormula formula(ExplanationRequest request) {
-        return CamFormula.weighted((layer, probe) -> {
-            float[] a = layer.activations();
-            float[] g = layer.requireGradients();
-            int plane = layer.plane();
-            float[] w = new float[layer.images() * layer.channels()];
-            for (int nk = 0; nk < w.length; nk++) {
-                double sum = 0;
-                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
-                    sum += a[p];
-                }
-                double weighted = 0;
-                for (int p = nk * plane; p < (nk + 1) * plane; p++) {
-                    weighted += g[p] * a[p] / (sum + EPS);
-                }
-                w[nk] = (float) weighted;
-            }
-            return w;
-        });
+        return CamFormula.weighted(CamFormula.summed((g, a, sum) -> g * a / (sum + EPS)));
     }
 }
