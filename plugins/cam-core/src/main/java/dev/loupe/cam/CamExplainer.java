@@ -57,6 +57,7 @@ public abstract class CamExplainer implements Explainer {
     @Override
     public Attribution explain(ExplainableModel model, Tensor inputs, ExplanationRequest request,
             ExplanationContext context) {
-        return ClassActivationMaps.explain(descriptor.id(), gradients, formula(request), model, inputs, request, context);
+        return ClassActivationMaps.explain(descriptor.id(), gradients, formula(request), model, inputs, request,
+                context);
     }
 }

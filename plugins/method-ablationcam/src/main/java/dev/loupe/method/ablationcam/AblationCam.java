@@ -63,7 +63,8 @@ public final class AblationCam extends CamExplainer {
             }
             long[] shape = layer.shape();
             shape[0] = end - start;
-            return new CamProbe.Probe(probe.inputRows(m, rows), Map.of(layer.name(), m.create(values, new Shape(shape))));
+            return new CamProbe.Probe(probe.inputRows(m, rows),
+                    Map.of(layer.name(), m.create(values, new Shape(shape))));
         });
         float[] w = new float[ablated.length];
         for (int e = 0; e < w.length; e++) {

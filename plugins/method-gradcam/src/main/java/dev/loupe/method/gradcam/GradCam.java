@@ -17,7 +17,8 @@ public final class GradCam extends CamExplainer {
     public GradCam() {
         super(describe(ID, "Grad-CAM", "Selvaraju et al. 2017, Grad-CAM: Visual Explanations from Deep Networks via "
                 + "Gradient-based Localization", true, List.of(),
-                "Where the layer's features that raise the class score are: channels weighted by their mean gradient."));
+                "Where the layer's features that raise the class score are: channels weighted by their mean "
+                        + "gradient."));
     }
 
     @Override
