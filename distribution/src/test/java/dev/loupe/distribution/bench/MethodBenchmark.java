@@ -10,8 +10,8 @@ import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.Explainer;
 import dev.loupe.api.ExplanationContext;
 import dev.loupe.api.ExplanationRequest;
+import dev.loupe.api.ForwardingModel;
 import dev.loupe.api.MethodDescriptor;
-import dev.loupe.api.ModelInfo;
 import dev.loupe.api.ModelSource;
 import dev.loupe.api.Npy;
 import dev.loupe.api.Objective;
@@ -53,7 +53,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The gradient and CAM methods' time next to the time of the same passes done plainly: each method runs
@@ -207,55 +206,19 @@ public final class MethodBenchmark {
      * The loaded model, passing everything through; it adds up the time spent in {@link #pass}
      * and, while recording, notes each pass's shape, kind and objective.
      */
-    private static final class TimedModel implements ExplainableModel {
-        private final ExplainableModel model;
+    private static final class TimedModel extends ForwardingModel {
         private long passNanos;
         private List<Call> recorded;
 
         TimedModel(ExplainableModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public ModelInfo info() {
-            return model.info();
-        }
-
-        @Override
-        public String backendId() {
-            return model.backendId();
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return model.capabilities();
-        }
-
-        @Override
-        public Tensor predict(Tensor input) {
-            return model.predict(input);
-        }
-
-        @Override
-        public String engineName() {
-            return model.engineName();
-        }
-
-        @Override
-        public NDManager newManager() {
-            return model.newManager();
-        }
-
-        @Override
-        public String resolveLayer(String name) {
-            return model.resolveLayer(name);
+            super(model);
         }
 
         @Override
         public PassResult pass(PassRequest request) {
             long t0 = System.nanoTime();
             try {
-                return model.pass(request);
+                return delegate.pass(request);
             } finally {
                 passNanos += System.nanoTime() - t0;
                 if (recorded != null) {
@@ -263,11 +226,6 @@ public final class MethodBenchmark {
                             && (request.inputGradient() || !request.captureLayers().isEmpty()), request.objective()));
                 }
             }
-        }
-
-        @Override
-        public void close() {
-            model.close();
         }
     }
 
