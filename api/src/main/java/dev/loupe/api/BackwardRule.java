@@ -62,5 +62,29 @@ public interface BackwardRule {
          * @return the op's output
          */
         NDArray forward(NDList inputs, NDList parameters);
+
+        /**
+         * The node that produced activation input {@code input}, as a context of its own (its
+         * {@link #gradOutput()} is null), for rules that treat a linear layer and the nonlinearity
+         * after it as one block, as DeepLIFT's RevealCancel does. A rule that handles the producer's
+         * backward itself hands the result to {@link #addInputSignals} and returns null for that input.
+         *
+         * @param input the index among {@link #inputs()}
+         * @return the producer, or null where the input is the model input, a replaced value or the
+         *         output of a node with several outputs
+         */
+        default OpContext producer(int input) {
+            return null;
+        }
+
+        /**
+         * Adds signals for this node's activation inputs, as its own backward would; used on a
+         * {@link #producer} whose backward a consumer's rule has taken over.
+         *
+         * @param signals one per input (null for none)
+         */
+        default void addInputSignals(NDList signals) {
+            throw new UnsupportedOperationException("this backend does not let a rule pass signal past a node");
+        }
     }
 }

@@ -87,6 +87,35 @@ class BackwardRulesTest {
         }
     }
 
+    /**
+     * A rule on the ReLU that also does the backward of the convolution feeding it, through its
+     * producer, gives the plain gradient; the first convolution, fed by the model input, has none.
+     */
+    @Test
+    void aRuleMayTakeOverItsProducersBackward() {
+        AtomicInteger noProducer = new AtomicInteger();
+        BackwardRule block = op -> {
+            NDArray g = op.plainBackward().get(0);
+            BackwardRule.OpContext producer = op.producer(0);
+            if (producer.producer(0) == null) {
+                noProducer.incrementAndGet();
+            }
+            producer.addInputSignals(producer.vjp(producer.inputs(), producer.parameters(), g));
+            NDList none = new NDList(1);
+            none.add(null);
+            return none;
+        };
+        Tensor input = npy(resource("tiny_cnn_input.npy"));
+        try (ExplainableModel m = load(resource("tiny_cnn.onnx"))) {
+            NDArray x = manager.create(input.data(), new Shape(input.shape()));
+            PassRequest request = PassRequest.inputGradient(x, Objective.logit(1, 2));
+            PassResult plain = m.pass(request);
+            PassResult taken = m.pass(request.withRules(BackwardRules.byOpType(Map.of("Relu", block))));
+            assertClose(plain.inputGradient().toFloatArray(), taken.inputGradient().toFloatArray(), 1e-5, "input");
+            assertEquals(1, noProducer.get(), "only conv1 reads the model input");
+        }
+    }
+
     @Test
     void withoutRulesTheWalkedBackwardEqualsAutograd() {
         Tensor input = npy(resource("tiny_cnn_input.npy"));

@@ -11,6 +11,7 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.PassResult;
 import dev.loupe.backend.onnx.graph.Graph.Step;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,9 +59,10 @@ public final class RulePass {
             Map<String, NDArray> signal = new LinkedHashMap<>();
             if (plan.objective() != null) {
                 signal.put(plan.scoresName(), seed(plan, scores));
+                Walk walk = new Walk(graph, plan, values, signal, replaced, producers(graph));
                 List<Step> steps = graph.steps();
                 for (int s = steps.size() - 1; s >= 0; s--) {
-                    backward(graph, steps.get(s), plan, values, signal, replaced);
+                    backward(walk, steps.get(s));
                 }
             }
             NDArray inputGradient = plan.inputGradient() ? plan.keep(signalOrZeros(signal, plan.inputName(), plan.input()))
@@ -97,46 +99,49 @@ public final class RulePass {
         }
     }
 
-    private static void backward(Graph graph, Step step, PassPlan plan, Map<String, NDArray> values,
-            Map<String, NDArray> signal, Set<String> replaced) {
+    /** What the backward walk shares between nodes. */
+    private record Walk(Graph graph, PassPlan plan, Map<String, NDArray> values, Map<String, NDArray> signal,
+            Set<String> replaced, Map<String, Step> producers) {
+    }
+
+    /** @return the single-output node producing each tensor */
+    private static Map<String, Step> producers(Graph graph) {
+        Map<String, Step> producers = new HashMap<>();
+        for (Step step : graph.steps()) {
+            if (step.node().outputs().size() == 1) {
+                producers.put(step.node().outputs().get(0), step);
+            }
+        }
+        return producers;
+    }
+
+    private static void backward(Walk walk, Step step) {
         List<String> outputs = step.node().outputs();
         NDArray[] grads = new NDArray[outputs.size()];
         boolean any = false;
         for (int i = 0; i < grads.length; i++) {
             // a replaced value does not depend on the node's inputs: its signal stops there
-            if (!replaced.contains(outputs.get(i))) {
-                grads[i] = signal.get(outputs.get(i));
+            if (!walk.replaced().contains(outputs.get(i))) {
+                grads[i] = walk.signal().get(outputs.get(i));
                 any |= grads[i] != null;
             }
         }
         if (!any) {
             return;
         }
-        NDArray[] inputs = Graph.gather(step.node(), graph.constants(), values);
-        NodeContext context = new NodeContext(graph, step, inputs, grads, values);
+        NodeContext context = new NodeContext(walk, step, grads);
+        PassPlan plan = walk.plan();
         BackwardRule rule = ruleFor(plan, step);
         NDList result;
         try {
-            result = rule != null && outputs.size() == 1 ? rule.backward(context) : context.vjpAll(inputs, grads);
+            result = rule != null && outputs.size() == 1 ? rule.backward(context) : context.plainBackwardAll();
         } catch (LoupeException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new LoupeException("the backward pass failed at " + step.opType() + " node '" + step.name() + "'"
                     + (rule != null ? " (custom rule)" : "") + ": " + e.getMessage(), e);
         }
-        List<Integer> positions = context.activationPositions();
-        if (result.size() != positions.size()) {
-            throw new LoupeException("the backward rule for " + step.opType() + " node '" + step.name() + "' returned "
-                    + result.size() + " signals for " + positions.size() + " inputs");
-        }
-        for (int k = 0; k < positions.size(); k++) {
-            NDArray g = result.get(k);
-            if (g == null) {
-                continue;
-            }
-            String name = step.node().inputs().get(positions.get(k));
-            signal.merge(name, g, NDArray::add);
-        }
+        context.deliver(result);
     }
 
     private static BackwardRule ruleFor(PassPlan plan, Step step) {
@@ -151,6 +156,7 @@ public final class RulePass {
 
     /** The context a rule sees; activations are the node's non-constant inputs. */
     private static final class NodeContext implements BackwardRule.OpContext {
+        private final Walk walk;
         private final Step step;
         private final NDArray[] inputs;
         private final NDArray[] grads;
@@ -158,21 +164,51 @@ public final class RulePass {
         private final List<Integer> activationPositions = new ArrayList<>();
         private final List<Integer> parameterPositions = new ArrayList<>();
 
-        NodeContext(Graph graph, Step step, NDArray[] inputs, NDArray[] grads, Map<String, NDArray> values) {
+        /** @param grads the signals at the node's outputs; empty for a producer seen from a consumer */
+        NodeContext(Walk walk, Step step, NDArray[] grads) {
+            this.walk = walk;
             this.step = step;
-            this.inputs = inputs;
+            this.inputs = Graph.gather(step.node(), walk.graph().constants(), walk.values());
             this.grads = grads;
-            this.output = values.get(step.node().outputs().get(0));
+            this.output = walk.values().get(step.node().outputs().get(0));
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i] == null) {
                     continue;
                 }
-                (graph.isConstant(step.node().inputs().get(i)) ? parameterPositions : activationPositions).add(i);
+                (walk.graph().isConstant(step.node().inputs().get(i)) ? parameterPositions : activationPositions)
+                        .add(i);
             }
         }
 
-        List<Integer> activationPositions() {
-            return activationPositions;
+        NDList plainBackwardAll() {
+            return vjpAll(inputs, grads);
+        }
+
+        /** Adds the rule's result to the signal of each activation input. */
+        void deliver(NDList result) {
+            if (result.size() != activationPositions.size()) {
+                throw new LoupeException("the backward rule for " + step.opType() + " node '" + step.name()
+                        + "' returned " + result.size() + " signals for " + activationPositions.size() + " inputs");
+            }
+            for (int k = 0; k < activationPositions.size(); k++) {
+                NDArray g = result.get(k);
+                if (g != null) {
+                    walk.signal().merge(step.node().inputs().get(activationPositions.get(k)), g, NDArray::add);
+                }
+            }
+        }
+
+        @Override
+        public BackwardRule.OpContext producer(int input) {
+            String name = step.node().inputs().get(activationPositions.get(input));
+            Step producer = walk.producers().get(name);
+            return producer == null || walk.replaced().contains(name) ? null
+                    : new NodeContext(walk, producer, new NDArray[1]);
+        }
+
+        @Override
+        public void addInputSignals(NDList signals) {
+            deliver(signals);
         }
 
         @Override
