@@ -83,6 +83,42 @@ public final class MapOps {
         return out;
     }
 
+    /**
+     * Nearest-neighbour resize of a stack of maps, as PyTorch's {@code interpolate(mode='nearest')}:
+     * output pixel i reads source pixel floor(i · in / out).
+     *
+     * @param src [N, h, w]
+     * @param h source height
+     * @param w source width
+     * @param outH output height
+     * @param outW output width
+     * @return [N, outH, outW]
+     */
+    public static float[] nearest(float[] src, int h, int w, int outH, int outW) {
+        int n = src.length / (h * w);
+        int[] rows = new int[outH];
+        int[] cols = new int[outW];
+        float rowScale = (float) h / outH;
+        float colScale = (float) w / outW;
+        for (int y = 0; y < outH; y++) {
+            rows[y] = Math.min((int) Math.floor(y * rowScale), h - 1);
+        }
+        for (int x = 0; x < outW; x++) {
+            cols[x] = Math.min((int) Math.floor(x * colScale), w - 1);
+        }
+        float[] out = new float[n * outH * outW];
+        for (int m = 0; m < n; m++) {
+            for (int y = 0; y < outH; y++) {
+                int s = m * h * w + rows[y] * w;
+                int d = (m * outH + y) * outW;
+                for (int x = 0; x < outW; x++) {
+                    out[d + x] = src[s + cols[x]];
+                }
+            }
+        }
+        return out;
+    }
+
     /** Source indices and weights along one axis. */
     private static final class Axis {
         final int[] low;

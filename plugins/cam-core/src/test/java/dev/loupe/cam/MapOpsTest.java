@@ -21,6 +21,14 @@ class MapOpsTest {
     }
 
     @Test
+    void nearestReadsFloorOfTheScaledCoordinate() {
+        // PyTorch interpolate(mode='nearest') of [[0, 4], [8, 12]] to 3×4: rows 0, 0, 1 (floor(i·2/3)),
+        // columns 0, 0, 1, 1
+        float[] out = MapOps.nearest(new float[] {0, 4, 8, 12}, 2, 2, 3, 4);
+        assertArrayEquals(new float[] {0, 0, 4, 4, 0, 0, 4, 4, 8, 8, 12, 12}, out);
+    }
+
+    @Test
     void minMaxScalesEachMapAndLeavesAConstantMapAtZero() {
         float[] maps = {2, 4, 6, 1, 3, 5};
         MapOps.minMax(maps, 3, 0);
