@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A backward pass walked node by node in Java, so each node's backward can be replaced by a
- * {@link BackwardRule} (DJL offers no custom autograd function). The forward runs once without
- * autograd and keeps every value; going backwards, a node with a rule gets its context (inputs,
- * parameters, output, incoming signal) and returns the signal for its inputs; every other node
- * propagates its plain vector-Jacobian product, recomputed on detached copies of its inputs.
+ * A backward pass in which chosen nodes' backward is replaced by a {@link BackwardRule} (DJL offers
+ * no custom autograd function). The forward runs once under autograd, with every rule node's output
+ * cut off as a leaf of its own; going backwards through the rule nodes, each gets its context
+ * (inputs, parameters, output, the signal collected at its output) and returns the signal for its
+ * inputs, which libtorch's own backward carries through the plain nodes below, down to the next cut
+ * leaves. So plain nodes cost what they cost in an ordinary backward pass, and only rule nodes are
+ * recomputed (by the rules themselves, as Zennit's hooks do).
  */
 public final class RulePass {
     private RulePass() {
@@ -36,18 +38,35 @@ public final class RulePass {
      */
     public static PassResult run(Graph graph, PassPlan plan) {
         GradientLock.LOCK.lock();
-        try (NDScope scope = new NDScope()) {
+        try (NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             scope.suppressNotUsedWarning();
+            boolean backward = plan.objective() != null;
+            Map<String, Step> ruled = backward ? ruledOutputs(graph, plan) : Map.of();
             Set<String> capture = new HashSet<>(plan.capture());
             Set<String> replaced = new HashSet<>();
             Map<String, NDArray> activations = new LinkedHashMap<>();
-            Map<String, NDArray> values = graph.run(Map.of(plan.inputName(), plan.input()), (step, name, value) -> {
+            Map<String, NDArray> taps = new HashMap<>();
+            NDArray x = plan.input().duplicate();
+            x.setRequiresGradient(backward);
+            Map<String, NDArray> values = graph.run(Map.of(plan.inputName(), x), (step, name, value) -> {
                 NDArray v = plan.replace(name, value);
                 if (v != value) {
                     replaced.add(name);
                 }
+                if (ruled.containsKey(name)) {
+                    // a cut: what flows below a rule node is the rule's to decide
+                    v = v.stopGradient();
+                    v.setRequiresGradient(true);
+                }
                 if (capture.contains(name)) {
                     activations.put(name, v);
+                    if (backward && !ruled.containsKey(name)) {
+                        NDArray tap = v.zerosLike();
+                        tap.setRequiresGradient(true);
+                        taps.put(name, tap);
+                        v = v.add(tap);
+                    }
                 }
                 return v;
             });
@@ -55,53 +74,91 @@ public final class RulePass {
                 activations.put(plan.inputName(), plan.input());
             }
             NDArray scores = plan.scores(values);
-            NDArray objective = plan.objective() == null ? null : plan.objective().score(scores);
-            Map<String, NDArray> signal = new LinkedHashMap<>();
-            if (plan.objective() != null) {
-                signal.put(plan.scoresName(), seed(plan, scores));
-                Walk walk = new Walk(graph, plan, values, signal, replaced, producers(graph));
+            NDArray objective = backward ? plan.objective().score(scores) : null;
+            Walk walk = new Walk(graph, plan, values, new HashMap<>(), replaced, ruled, x, producers(graph));
+            NDArray inputGradient = null;
+            Map<String, NDArray> layerGradients = new LinkedHashMap<>();
+            if (backward) {
+                walk.push(plan.scoresName(), seed(plan, scores));
                 List<Step> steps = graph.steps();
                 for (int s = steps.size() - 1; s >= 0; s--) {
-                    backward(walk, steps.get(s));
+                    Step step = steps.get(s);
+                    if (ruled.get(step.node().outputs().get(0)) == step) {
+                        backward(walk, step);
+                    }
+                }
+                inputGradient = plan.inputGradient() ? plan.keep(walk.signalOrZeros(plan.inputName(), x)) : null;
+                for (String name : plan.capture()) {
+                    NDArray tap = taps.get(name);
+                    NDArray g = name.equals(plan.inputName()) && inputGradient != null ? inputGradient
+                            : tap != null ? tap.getGradient() : walk.signalOrZeros(name, activations.get(name));
+                    layerGradients.put(name, plan.keep(g));
                 }
             }
-            NDArray inputGradient = plan.inputGradient() ? plan.keep(signalOrZeros(signal, plan.inputName(), plan.input()))
-                    : null;
-            Map<String, NDArray> layerGradients = new LinkedHashMap<>();
             Map<String, NDArray> kept = new LinkedHashMap<>();
-            for (String name : plan.capture()) {
-                NDArray value = activations.get(name);
-                kept.put(name, plan.keep(value));
-                if (plan.objective() != null) {
-                    layerGradients.put(name, name.equals(plan.inputName()) && inputGradient != null ? inputGradient
-                            : plan.keep(signalOrZeros(signal, name, value)));
-                }
-            }
-            return new PassResult(plan.keep(scores), objective == null ? null : plan.keep(objective), inputGradient,
-                    kept, layerGradients);
+            activations.forEach((name, value) -> kept.put(name, plan.keep(value.stopGradient())));
+            return new PassResult(plan.keep(scores.stopGradient()),
+                    objective == null ? null : plan.keep(objective.stopGradient()), inputGradient, kept,
+                    layerGradients);
         } finally {
             GradientLock.LOCK.unlock();
         }
     }
 
-    private static NDArray signalOrZeros(Map<String, NDArray> signal, String name, NDArray like) {
-        NDArray s = signal.get(name);
-        return s != null ? s : like.zerosLike();
+    /** @return the output of each single-output node that has a rule, with the node */
+    private static Map<String, Step> ruledOutputs(Graph graph, PassPlan plan) {
+        Map<String, Step> ruled = new HashMap<>();
+        for (Step step : graph.steps()) {
+            if (step.node().outputs().size() == 1 && ruleFor(plan, step) != null) {
+                ruled.put(step.node().outputs().get(0), step);
+            }
+        }
+        return ruled;
     }
 
     /** d objective / d scores, which starts the walk. */
     private static NDArray seed(PassPlan plan, NDArray scores) {
-        try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray s = scores.duplicate();
-            s.setRequiresGradient(true);
-            collector.backward(plan.objective().score(s));
-            return s.getGradient();
-        }
+        NDArray s = scores.stopGradient();
+        s.setRequiresGradient(true);
+        NDArray objective = plan.objective().score(s);
+        Autograd.backward(objective, objective.onesLike());
+        return s.getGradient();
     }
 
-    /** What the backward walk shares between nodes. */
+    /**
+     * What the backward walk shares between nodes.
+     *
+     * @param signal the signal delivered straight to cut leaves (rule outputs, the input)
+     * @param ruled rule nodes by their (cut) output
+     * @param input the input leaf
+     */
     private record Walk(Graph graph, PassPlan plan, Map<String, NDArray> values, Map<String, NDArray> signal,
-            Set<String> replaced, Map<String, Step> producers) {
+            Set<String> replaced, Map<String, Step> ruled, NDArray input, Map<String, Step> producers) {
+
+        /** Hands {@code g} to value {@code name}: kept at a cut leaf, or carried down by autograd. */
+        void push(String name, NDArray g) {
+            if (ruled.containsKey(name) || name.equals(plan.inputName())) {
+                signal.merge(name, g, NDArray::add);
+                return;
+            }
+            NDArray target = values.get(name);
+            if (target != null) {
+                Autograd.backward(target, g);
+            }
+        }
+
+        /** @return all signal at a cut leaf: delivered by rules and arrived through plain nodes, or null */
+        NDArray signalAt(String name) {
+            NDArray leaf = name.equals(plan.inputName()) ? input : values.get(name);
+            NDArray delivered = signal.get(name);
+            NDArray arrived = leaf == null ? null : Autograd.gradientOrNull(leaf);
+            return delivered == null ? arrived : arrived == null ? delivered : delivered.add(arrived);
+        }
+
+        NDArray signalOrZeros(String name, NDArray like) {
+            NDArray s = signalAt(name);
+            return s != null ? s : like.zerosLike();
+        }
     }
 
     /** @return the single-output node producing each tensor */
@@ -116,30 +173,22 @@ public final class RulePass {
     }
 
     private static void backward(Walk walk, Step step) {
-        List<String> outputs = step.node().outputs();
-        NDArray[] grads = new NDArray[outputs.size()];
-        boolean any = false;
-        for (int i = 0; i < grads.length; i++) {
-            // a replaced value does not depend on the node's inputs: its signal stops there
-            if (!walk.replaced().contains(outputs.get(i))) {
-                grads[i] = walk.signal().get(outputs.get(i));
-                any |= grads[i] != null;
-            }
-        }
-        if (!any) {
+        String output = step.node().outputs().get(0);
+        // a replaced value does not depend on the node's inputs: its signal stops there
+        NDArray grad = walk.replaced().contains(output) ? null : walk.signalAt(output);
+        if (grad == null) {
             return;
         }
-        NodeContext context = new NodeContext(walk, step, grads);
-        PassPlan plan = walk.plan();
-        BackwardRule rule = ruleFor(plan, step);
+        NodeContext context = new NodeContext(walk, step, new NDArray[] {grad});
+        BackwardRule rule = ruleFor(walk.plan(), step);
         NDList result;
         try {
-            result = rule != null && outputs.size() == 1 ? rule.backward(context) : context.plainBackwardAll();
+            result = rule.backward(context);
         } catch (LoupeException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new LoupeException("the backward pass failed at " + step.opType() + " node '" + step.name() + "'"
-                    + (rule != null ? " (custom rule)" : "") + ": " + e.getMessage(), e);
+            throw new LoupeException("the backward pass failed at " + step.opType() + " node '" + step.name()
+                    + "' (custom rule): " + e.getMessage(), e);
         }
         context.deliver(result);
     }
@@ -170,21 +219,21 @@ public final class RulePass {
             this.step = step;
             this.inputs = Graph.gather(step.node(), walk.graph().constants(), walk.values());
             this.grads = grads;
-            this.output = walk.values().get(step.node().outputs().get(0));
+            // rules see plain values: nothing they compute is recorded in the pass's graph
+            this.output = walk.values().get(step.node().outputs().get(0)).stopGradient();
             for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i] == null) {
                     continue;
                 }
-                (walk.graph().isConstant(step.node().inputs().get(i)) ? parameterPositions : activationPositions)
-                        .add(i);
+                boolean constant = walk.graph().isConstant(step.node().inputs().get(i));
+                (constant ? parameterPositions : activationPositions).add(i);
+                if (!constant) {
+                    inputs[i] = inputs[i].stopGradient();
+                }
             }
         }
 
-        NDList plainBackwardAll() {
-            return vjpAll(inputs, grads);
-        }
-
-        /** Adds the rule's result to the signal of each activation input. */
+        /** Hands the rule's result to each activation input. */
         void deliver(NDList result) {
             if (result.size() != activationPositions.size()) {
                 throw new LoupeException("the backward rule for " + step.opType() + " node '" + step.name()
@@ -193,7 +242,7 @@ public final class RulePass {
             for (int k = 0; k < activationPositions.size(); k++) {
                 NDArray g = result.get(k);
                 if (g != null) {
-                    walk.signal().merge(step.node().inputs().get(activationPositions.get(k)), g, NDArray::add);
+                    walk.push(step.node().inputs().get(activationPositions.get(k)), g);
                 }
             }
         }
@@ -284,22 +333,15 @@ public final class RulePass {
             }
             NDArray[] grads = new NDArray[all.length];
             if (!differentiable.isEmpty()) {
-                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray[] out = step.kernel().apply(leaves);
-                    NDArray total = null;
-                    for (int k = 0; k < outputGrads.length && k < out.length; k++) {
-                        if (outputGrads[k] != null && out[k].getDataType().isFloating()) {
-                            NDArray term = out[k].mul(outputGrads[k].toType(out[k].getDataType(), false)).sum();
-                            total = total == null ? term : total.add(term);
-                        }
-                    }
-                    if (total != null) {
-                        collector.backward(total);
-                        for (int i : differentiable) {
-                            NDArray g = leaves[i].getGradient();
-                            grads[i] = g != null ? g : all[i].zerosLike();
-                        }
-                    }
+                // the pass runs under autograd: the recomputed op records onto the fresh leaves only
+                NDArray[] out = step.kernel().apply(leaves);
+                boolean any = false;
+                for (int k = 0; k < outputGrads.length && k < out.length; k++) {
+                    any |= outputGrads[k] != null && Autograd.backward(out[k], outputGrads[k]);
+                }
+                for (int i : differentiable) {
+                    NDArray g = any ? Autograd.gradientOrNull(leaves[i]) : null;
+                    grads[i] = g != null ? g : all[i].zerosLike();
                 }
             }
             return pick(grads, activationPositions);
