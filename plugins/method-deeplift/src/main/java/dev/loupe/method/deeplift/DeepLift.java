@@ -72,7 +72,8 @@ public final class DeepLift implements Explainer {
                 ? new Objective(Objective.Kind.LOGIT, objective.output(), objective.targets(), null) : objective;
         String scores = objective.output() != null ? objective.output() : model.info().scores().tensor();
         DeepLiftRules.Notes notes = new DeepLiftRules.Notes();
-        BackwardRules rules = DeepLiftRules.of(mode, scores, probability, request.boolParam("softmax-adjust"), notes);
+        boolean adjust = request.boolParam("softmax-adjust");
+        BackwardRules rules = DeepLiftRules.of(mode, scores, probability, adjust, notes);
 
         int n = inputs.batchSize();
         int size = inputs.itemSize();
@@ -95,7 +96,7 @@ public final class DeepLift implements Explainer {
                 PassResult r = model.pass(PassRequest.inputGradient(input, passObjective.select(owners))
                         .withRules(rules));
                 float[] multipliers = r.inputGradient().toFloatArray();
-                float[] values = objective.select(owners).score(r.output()).toFloatArray();
+                float[] values = explained(objective.select(owners), r.output(), adjust).toFloatArray();
                 for (int j = 0; j < b; j++) {
                     double sum = 0;
                     for (int p = j * size; p < (j + 1) * size; p++) {
@@ -118,6 +119,19 @@ public final class DeepLift implements Explainer {
             result = result.withDetail("rescale instead of reveal-cancel", notes.rescaleNodes());
         }
         return result;
+    }
+
+    /**
+     * The explained value F per row: the objective, or with the softmax adjustment of a raw score
+     * that score less the mean class score (a contrast and a probability are unchanged by it).
+     */
+    private static NDArray explained(Objective objective, NDArray scores, boolean adjust) {
+        NDArray value = objective.score(scores);
+        if (!adjust || objective.kind() != Objective.Kind.LOGIT) {
+            return value;
+        }
+        long rows = scores.getShape().get(0);
+        return value.sub(scores.reshape(rows, -1).sum(new int[] {1}).div((float) scores.getShape().get(1)));
     }
 
     private static long[] batchShape(long[] shape, int rows) {

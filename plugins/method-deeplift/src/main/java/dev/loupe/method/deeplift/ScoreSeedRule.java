@@ -61,9 +61,11 @@ final class ScoreSeedRule implements BackwardRule {
         NDArray pTarget = p.mul(targetSeed).sum(new int[] {1}, true);
         NDArray distance = scores.mul(centred).sum(new int[] {1}, true);
         NDArray gradient = pTarget.mul(targetSeed.sub(p));
-        NDArray ratio = Halves.delta(pTarget).div(Halves.delta(distance));
-        return NDArrays.where(Halves.delta(distance).abs().lt(Halves.EPS), gradient,
-                centred.mul(ratio));
+        NDArray deltaDistance = Halves.delta(distance);
+        NDArray ratio = Halves.delta(pTarget).div(deltaDistance);
+        // where() does not broadcast: the per-row condition is spread over the classes
+        NDArray still = deltaDistance.abs().lt(Halves.EPS).broadcast(scores.getShape());
+        return NDArrays.where(still, gradient, centred.mul(ratio));
     }
 
     /** The node's context with another incoming signal. */
