@@ -72,19 +72,16 @@ public final class Lrp implements Explainer {
         RuleSweep.Signals signals = RuleSweep.atInput(model, inputs, request.objective(), rules.build(settings),
                 context);
         // the sweep seeds d objective / d scores; relevance at the output is the objective itself
-        Tensor relevance = signals.signal();
-        float[] r = relevance.data();
         float[] objective = signals.objective();
-        int size = relevance.itemSize();
+        float[] r = signals.signal().data().clone();
+        int size = signals.signal().itemSize();
         for (int p = 0; p < r.length; p++) {
             r[p] *= objective[p / size];
         }
-        double[] sums = new double[objective.length];
-        double[] unit = signals.sums();
-        for (int i = 0; i < sums.length; i++) {
-            sums[i] = unit[i] * objective[i];
-        }
-        Conservation conservation = Conservation.of(sums, objective);
+        RuleSweep.Signals scaled = new RuleSweep.Signals(new Tensor(r, signals.signal().shape()),
+                signals.activation(), objective);
+        Conservation conservation = Conservation.of(scaled.sums(), objective);
+        Tensor relevance = scaled.signal();
         return Attribution.of(ID, relevance, request)
                 .withConvergenceDelta(conservation.deltas())
                 .withDetail("composite", composite.id())
