@@ -9,6 +9,10 @@ import ai.djl.ndarray.NDList;
  * {@code [x_1..x_b, r_1..r_b]}, so the value of a node for input i sits in row i and its reference
  * value in row b + i. Differences are returned for both halves (duplicated), as the rules hand the
  * same multipliers back to both.
+ *
+ * <p>A multiplier belongs to the pair, not to a row: where a rule falls back to the gradient, each
+ * row's gradient differs (a max pool's arg-max, a ReLU's slope), so rules hand back the input row's
+ * value to both ({@link #paired}). A rule that mixes the rows (max pooling) is then exact.
  */
 final class Halves {
     /** Below this |Δ|, a multiplier Δout/Δin is not formed and the plain gradient is used (Captum's eps). */
@@ -27,6 +31,16 @@ final class Halves {
     static NDArray delta(NDArray a) {
         NDList h = a.split(2);
         return twice(h.get(0).sub(h.get(1)));
+    }
+
+    /** @return [x; x]: a signal made the same for both rows of each pair */
+    static NDArray paired(NDArray a) {
+        return input(a);
+    }
+
+    /** @return [x; x] */
+    static NDArray input(NDArray a) {
+        return twice(a.split(2).get(0));
     }
 
     /** @return [r; r] */

@@ -32,6 +32,7 @@ final class MaxPoolRule implements BackwardRule {
         NDArray routed = op.vjp(op.inputs(), op.parameters(), op.gradOutput().mul(shares)).get(0);
         NDArray plain = op.plainBackward().get(0);
         NDArray deltaIn = Halves.delta(x);
-        return new NDList(Halves.rescale(deltaIn.onesLike(), deltaIn, Halves.sumOfHalves(routed), plain));
+        NDArray multipliers = Halves.rescale(deltaIn.onesLike(), deltaIn, Halves.sumOfHalves(routed), plain);
+        return new NDList(Halves.paired(multipliers));
     }
 }

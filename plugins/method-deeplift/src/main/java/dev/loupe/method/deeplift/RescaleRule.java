@@ -31,6 +31,7 @@ final class RescaleRule implements BackwardRule {
         }
         NDArray plain = op.plainBackward().get(0);
         NDArray x = op.inputs().get(0);
-        return new NDList(Halves.rescale(op.gradOutput(), Halves.delta(x), Halves.delta(op.output()), plain));
+        return new NDList(Halves.paired(
+                Halves.rescale(op.gradOutput(), Halves.delta(x), Halves.delta(op.output()), plain)));
     }
 }

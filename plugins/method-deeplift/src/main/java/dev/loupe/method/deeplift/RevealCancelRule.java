@@ -53,17 +53,18 @@ final class RevealCancelRule implements BackwardRule {
 
         UnaryOperator<NDArray> f = v -> op.forward(new NDList(v), op.parameters());
         NDArray z0 = Halves.reference(z);
-        NDArray y0 = f.apply(z0);
+        NDArray y0 = Halves.reference(op.output());
         NDArray yAtPos = f.apply(z0.add(zPos));
         NDArray yAtNeg = f.apply(z0.add(zNeg));
-        NDArray yAtBoth = f.apply(z0.add(zPos).add(zNeg));
+        // z₀ + Δz⁺ + Δz⁻ is z: its value is taken as computed, so that Δy⁺ + Δy⁻ is Δy to the last bit
+        NDArray yAtBoth = Halves.input(op.output());
         NDArray yPos = yAtPos.sub(y0).add(yAtBoth.sub(yAtNeg)).mul(0.5f);
         NDArray yNeg = yAtNeg.sub(y0).add(yAtBoth.sub(yAtPos)).mul(0.5f);
 
         // where a part vanishes its multiplier does not enter any sum: Rescale's multiplier keeps it sensible
         NDArray derivative = op.vjp(op.inputs(), op.parameters(), op.output().onesLike()).get(0);
         NDArray ones = z.onesLike();
-        NDArray plainM = Halves.rescale(ones, Halves.delta(z), Halves.delta(op.output()), derivative);
+        NDArray plainM = Halves.paired(Halves.rescale(ones, Halves.delta(z), Halves.delta(op.output()), derivative));
         NDArray g = op.gradOutput();
         NDArray gPos = g.mul(Halves.rescale(ones, zPos, yPos, plainM));
         NDArray gNeg = g.mul(Halves.rescale(ones, zNeg, yNeg, plainM));
@@ -74,7 +75,7 @@ final class RevealCancelRule implements BackwardRule {
         // Δa = 0 adds nothing to any sum: the mean of both readings keeps the signal symmetric
         NDArray signal = NDArrays.where(deltaA.gt(0f), whereAPositive, NDArrays.where(deltaA.lt(0f), whereANegative,
                 whereAPositive.add(whereANegative).mul(0.5f)));
-        linear.addInputSignals(new NDList(signal));
+        linear.addInputSignals(new NDList(Halves.paired(signal)));
         NDList none = new NDList(1);
         none.add(null);
         return none;

@@ -65,7 +65,7 @@ final class ScoreSeedRule implements BackwardRule {
         NDArray ratio = Halves.delta(pTarget).div(deltaDistance);
         // where() does not broadcast: the per-row condition is spread over the classes
         NDArray still = deltaDistance.abs().lt(Halves.EPS).broadcast(scores.getShape());
-        return NDArrays.where(still, gradient, centred.mul(ratio));
+        return Halves.paired(NDArrays.where(still, gradient, centred.mul(ratio)));
     }
 
     /** The node's context with another incoming signal. */

@@ -26,6 +26,6 @@ final class SoftmaxRule implements BackwardRule {
         NDArray x = op.inputs().get(0);
         NDArray m = Halves.rescale(op.gradOutput(), Halves.delta(x), Halves.delta(op.output()),
                 op.plainBackward().get(0));
-        return new NDList(m.sub(DeepLiftRules.rowMean(m)));
+        return new NDList(Halves.paired(m.sub(DeepLiftRules.rowMean(m))));
     }
 }

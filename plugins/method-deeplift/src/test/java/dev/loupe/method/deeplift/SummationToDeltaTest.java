@@ -97,7 +97,8 @@ class SummationToDeltaTest {
                 Attribution a = TestModels.explain(model, c.x(), Objective.logit(c.targets()),
                         Map.of("rule", rule, "baseline", c.referenceFile().toString()), 2);
                 assertSumsToDelta(a, scores(model, c.x(), c.targets(), false, false),
-                        scores(model, c.reference(), c.targets(), false, false), network + " " + rule + " seed " + seed);
+                        scores(model, c.reference(), c.targets(), false, false),
+                        network + " " + rule + " seed " + seed);
             }
         }
     }
