@@ -9,14 +9,15 @@ import java.util.function.UnaryOperator;
 
 /**
  * DeepLIFT's RevealCancel rule on an elementwise nonlinearity y = f(z) whose input z = W·a + b comes
- * from a weighted linear layer (Conv, ConvTranspose, Gemm, MatMul with constant weights). The terms
+ * from a weighted linear layer (Conv, ConvTranspose, Gemm, MatMul with constant weights), possibly
+ * through Adds of constants (further biases). The terms
  * w·Δa of Δz are split by sign into Δz⁺ and Δz⁻; with z₀ the reference value,
  * Δy⁺ = ½(f(z₀+Δz⁺) − f(z₀)) + ½(f(z₀+Δz⁻+Δz⁺) − f(z₀+Δz⁻)) and Δy⁻ symmetrically; the rule then
  * takes over the linear layer's backward, giving the terms counted positive the multiplier Δy⁺/Δz⁺
  * and the negative ones Δy⁻/Δz⁻, so Σ m·Δa = Δy⁺ + Δy⁻ = Δy exactly.
  *
- * <p>Where z is not made by such a layer (the model input, an Add of a constant, pooling, an
- * unfolded BatchNorm) the rule falls back to Rescale; for a producer that is elementwise in one
+ * <p>Where z is not made by such a layer (the model input, pooling, a sum of branches) the rule falls
+ * back to Rescale (BatchNorm is folded into the layer before it for this rule); for a producer that is elementwise in one
  * activation each element is a single term, and RevealCancel and Rescale coincide.
  */
 final class RevealCancelRule implements BackwardRule {
@@ -36,6 +37,11 @@ final class RevealCancelRule implements BackwardRule {
             return rescale.backward(op);
         }
         OpContext linear = op.producer(0);
+        // an added constant (hard-swish's x + 3) is one more bias: look through it to the layer
+        while (linear != null && linear.opType().equals("Add") && linear.inputs().size() == 1
+                && !linear.parameters().isEmpty()) {
+            linear = linear.producer(0);
+        }
         if (linear == null || !WEIGHTED.contains(linear.opType()) || linear.inputs().size() != 1
                 || linear.parameters().isEmpty() || !Halves.splittable(linear.inputs().get(0))) {
             notes.rescaleInstead(op, linear == null ? "its input is not made by a node" : linear.opType());
