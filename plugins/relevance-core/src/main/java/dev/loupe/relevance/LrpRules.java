@@ -109,7 +109,8 @@ public final class LrpRules {
             case PASS -> pass();
             case NORM -> norm(settings.stabilizer());
             case GRADIENT -> gradient();
-            default -> throw new LoupeException("no LRP rule '" + name + "'; the rules are: " + String.join(", ", NAMES));
+            default -> throw new LoupeException("no LRP rule '" + name + "'; the rules are: "
+                    + String.join(", ", NAMES));
         };
     }
 

@@ -24,6 +24,15 @@ class ExcitationBackpropCompositeTest {
                     .build(LrpRules.Settings.defaults());
             RuleSweep.Signals s = RuleSweep.atInput(model, Shapes.inputs(), Shapes.objective(), rules,
                     new TestContext(8));
+            float[] ref = Shapes.reference("zennit_excitation_backprop").data();
+            double maxRef = 0;
+            double maxDiff = 0;
+            for (int p = 0; p < ref.length; p++) {
+                maxRef = Math.max(maxRef, Math.abs(ref[p]));
+                maxDiff = Math.max(maxDiff, Math.abs(ref[p] - s.signal().data()[p]));
+            }
+            System.out.printf("zennit_excitation_backprop: max |a - b| = %.3g, bound %.3g%n", maxDiff,
+                    1e-3 * maxRef + 1e-6);
             Shapes.assertMatches("zennit_excitation_backprop", s.signal());
             // z-plus shares only positive contributions: every input's relevance is a part of the seed's 1
             for (double sum : s.sums()) {

@@ -82,11 +82,17 @@ public final class Lrp implements Explainer {
                 signals.activation(), objective);
         Conservation conservation = Conservation.of(scaled.sums(), objective);
         Tensor relevance = scaled.signal();
-        return Attribution.of(ID, relevance, request)
+        Attribution a = Attribution.of(ID, relevance, request)
                 .withConvergenceDelta(conservation.deltas())
                 .withDetail("composite", composite.id())
                 .withDetail("rules", rules.describe())
                 .withDetail("conservation", conservation.perInput());
+        return rules.uses(LrpRules.Z_BOX) ? a.withDetail("z-box bounds", bounds(settings)) : a;
+    }
+
+    private static String bounds(LrpRules.Settings settings) {
+        return (settings.low() == null ? "each input's minimum" : settings.low().toString()) + " .. "
+                + (settings.high() == null ? "each input's maximum" : settings.high().toString());
     }
 
     private static ParameterSpec optionalNumber(String name, String description) {

@@ -1,5 +1,7 @@
 package dev.loupe.method.lrp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.loupe.api.Attribution;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.ExplanationRequest;
@@ -54,6 +56,9 @@ class LrpReferenceTest {
     /** Zennit seeds the output with 1, Loupe with the explained logit: its maps are ours divided by the logit. */
     private static void assertMatchesZennit(String reference, Map<String, String> params) {
         Attribution a = Shapes.explain(new Lrp(), List.of(), params, 8);
+        if (params.containsKey("low")) {
+            assertEquals(LOW + " .. " + HIGH, a.details().get("z-box bounds"));
+        }
         Tensor logits = Fixtures.npy(Shapes.file("logits.npy"));
         int[] labels = Shapes.labels();
         float[] v = a.map().data().clone();
