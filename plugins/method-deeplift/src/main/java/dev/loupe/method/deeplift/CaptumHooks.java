@@ -35,7 +35,7 @@ final class CaptumHooks implements BackwardRule {
     @Override
     public NDList backward(OpContext op) {
         if (!hookable(op)) {
-            notes.plainGradient(op, "not a module Captum hooks");
+            notes.plainGradient(op, "not one activation in input and reference rows");
             return op.plainBackward();
         }
         // walk up a chain of directly connected hooked nodes, each taking over its producer's backward

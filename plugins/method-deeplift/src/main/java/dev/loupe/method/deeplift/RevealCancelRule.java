@@ -10,14 +10,14 @@ import java.util.function.UnaryOperator;
 /**
  * DeepLIFT's RevealCancel rule on an elementwise nonlinearity y = f(z) whose input z = W·a + b comes
  * from a weighted linear layer (Conv, ConvTranspose, Gemm, MatMul with constant weights), possibly
- * through Adds of constants (further biases). The terms
- * w·Δa of Δz are split by sign into Δz⁺ and Δz⁻; with z₀ the reference value,
- * Δy⁺ = ½(f(z₀+Δz⁺) − f(z₀)) + ½(f(z₀+Δz⁻+Δz⁺) − f(z₀+Δz⁻)) and Δy⁻ symmetrically; the rule then
- * takes over the linear layer's backward, giving the terms counted positive the multiplier Δy⁺/Δz⁺
- * and the negative ones Δy⁻/Δz⁻, so Σ m·Δa = Δy⁺ + Δy⁻ = Δy exactly.
+ * through Adds of constants (further biases). The terms w·Δa of Δz are split by sign into Δz⁺ and
+ * Δz⁻; with z₀ the reference value, Δy⁺ = ½(f(z₀+Δz⁺) − f(z₀)) + ½(f(z₀+Δz⁻+Δz⁺) − f(z₀+Δz⁻)) and
+ * Δy⁻ symmetrically; the rule then takes over the linear layer's backward, giving the terms counted
+ * positive the multiplier Δy⁺/Δz⁺ and the negative ones Δy⁻/Δz⁻, so Σ m·Δa = Δy⁺ + Δy⁻ = Δy exactly.
+ * BatchNorm is folded into the layer before it for this rule.
  *
  * <p>Where z is not made by such a layer (the model input, pooling, a sum of branches) the rule falls
- * back to Rescale (BatchNorm is folded into the layer before it for this rule); for a producer that is elementwise in one
+ * back to Rescale, and says so in the attribution's details. For a producer that is elementwise in one
  * activation each element is a single term, and RevealCancel and Rescale coincide.
  */
 final class RevealCancelRule implements BackwardRule {
