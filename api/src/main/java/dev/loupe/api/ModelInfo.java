@@ -58,7 +58,19 @@ public record ModelInfo(String name, List<TensorInfo> inputs, List<TensorInfo> o
      * @param nodeName the node that produces it
      * @param opType the producing operation, e.g. {@code Conv} or {@code Relu}
      * @param shape its dimensions for the model's nominal input; -1 where dynamic
+     * @param inputs the tensors the producing node reads, parameters excluded (the graph's edges:
+     *     what feeds a classifier, which layer a rule's input comes from); empty where unknown
      */
-    public record LayerInfo(String name, String nodeName, String opType, long[] shape) {
+    public record LayerInfo(String name, String nodeName, String opType, long[] shape, List<String> inputs) {
+
+        /** Copies the list. */
+        public LayerInfo {
+            inputs = List.copyOf(inputs);
+        }
+
+        /** A layer whose inputs are not known. */
+        public LayerInfo(String name, String nodeName, String opType, long[] shape) {
+            this(name, nodeName, opType, shape, List.of());
+        }
     }
 }

@@ -135,7 +135,9 @@ final class OnnxModel implements ExplainableModel {
                             && s[0] == 1) {
                         s[0] = -1;
                     }
-                    found.add(new LayerInfo(name, step.name(), step.opType(), s));
+                    List<String> inputs = step.node().inputs().stream()
+                            .filter(i -> !i.isEmpty() && !graph.isConstant(i)).toList();
+                    found.add(new LayerInfo(name, step.name(), step.opType(), s, inputs));
                 }
                 return value;
             });

@@ -180,6 +180,9 @@ class OnnxModelTest {
                     .orElseThrow();
             assertEquals("Relu", relu3.opType());
             assertEquals(List.of(-1L, 64L, 16L, 16L), Arrays.stream(relu3.shape()).boxed().toList());
+            assertEquals(List.of("/conv3/Conv_output_0"), relu3.inputs(), "the graph's edges, parameters left out");
+            assertEquals(List.of("/Flatten_output_0"), m.info().layers().stream()
+                    .filter(l -> l.opType().equals("Gemm")).findFirst().orElseThrow().inputs());
             LoupeException e = assertThrows(LoupeException.class, () -> onnx.resolveLayer("relu9"));
             assertTrue(e.getMessage().contains("unknown layer 'relu9'") && e.getMessage().contains("/relu3/Relu_output_0"),
                     e.getMessage());
