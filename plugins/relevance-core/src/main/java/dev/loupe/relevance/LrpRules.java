@@ -154,11 +154,24 @@ public final class LrpRules {
      * @return the rule
      */
     public static BackwardRule zPlus(double stabilizer) {
+        return zPlus(stabilizer, true);
+    }
+
+    /**
+     * z-plus with or without the positive bias in the normaliser; without it, the relevance reaching
+     * a layer is shared among its inputs only, as Excitation Backprop's winning probabilities are.
+     *
+     * @param stabilizer the stabiliser
+     * @param positiveBias whether b⁺ counts in the normaliser (Zennit) or not (Zhang et al., TorchRay)
+     * @return the rule
+     */
+    public static BackwardRule zPlus(double stabilizer, boolean positiveBias) {
         return scoped(op -> {
             LinearLayer layer = new LinearLayer(op, Z_PLUS);
             Parts p = new Parts(layer);
             NDArray zero = layer.bias(b -> b.zerosLike());
-            NDArray signal = layer.relevance().div(stabilize(layer.forward(p.xPos, p.wPos, layer.bias(LrpRules::pos))
+            NDArray bias = positiveBias ? layer.bias(LrpRules::pos) : zero;
+            NDArray signal = layer.relevance().div(stabilize(layer.forward(p.xPos, p.wPos, bias)
                     .add(layer.forward(p.xNeg, p.wNeg, zero)), stabilizer));
             return new NDList(p.xPos.mul(layer.gradient(p.xPos, p.wPos, zero, signal))
                     .add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, signal))));

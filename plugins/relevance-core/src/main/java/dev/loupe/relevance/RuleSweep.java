@@ -61,7 +61,7 @@ public final class RuleSweep {
      */
     public static Signals atInput(ExplainableModel model, Tensor inputs, Objective objective, BackwardRules rules,
             ExplanationContext context) {
-        return run(model, inputs, objective, rules, null, context);
+        return sweep(model, inputs, objective, (x, o) -> rules, null, context);
     }
 
     /**
@@ -75,13 +75,38 @@ public final class RuleSweep {
      */
     public static Signals atLayer(ExplainableModel model, Tensor inputs, Objective objective, BackwardRules rules,
             String layer, ExplanationContext context) {
-        return run(model, inputs, objective, rules, layer, context);
+        return sweep(model, inputs, objective, (x, o) -> rules, layer, context);
+    }
+
+    /** Rules that depend on the batch, such as a contrast measured on it first. */
+    @FunctionalInterface
+    public interface BatchRules {
+        /**
+         * @param input the batch
+         * @param objective its targets
+         * @return the rules for the batch's pass
+         */
+        BackwardRules forBatch(NDArray input, Objective objective);
+    }
+
+    /**
+     * @param model the model (needs BACKWARD_RULES and LAYER_GRADIENT)
+     * @param inputs the inputs, batch first
+     * @param objective one target per input
+     * @param rules the rule set of each batch
+     * @param layer the resolved layer name where the signal is read, or null for the input
+     * @param context the compute service, progress and cancellation
+     * @return the signal at the layer and the layer's value
+     */
+    public static Signals run(ExplainableModel model, Tensor inputs, Objective objective, BatchRules rules,
+            String layer, ExplanationContext context) {
+        return sweep(model, inputs, objective, rules, layer, context);
     }
 
     private record Chunk(float[] signal, float[] activation, long[] itemShape, float[] objective) {
     }
 
-    private static Signals run(ExplainableModel model, Tensor inputs, Objective objective, BackwardRules rules,
+    private static Signals sweep(ExplainableModel model, Tensor inputs, Objective objective, BatchRules rules,
             String layer, ExplanationContext context) {
         int n = inputs.batchSize();
         int itemSize = inputs.itemSize();
@@ -98,9 +123,10 @@ public final class RuleSweep {
             try (NDManager m = model.newManager()) {
                 float[] x = Arrays.copyOfRange(inputs.data(), batch.start() * itemSize, (batch.start() + b) * itemSize);
                 NDArray input = m.create(x, new Shape(shape));
-                PassRequest request = layer == null ? PassRequest.inputGradient(input, objective.select(rows))
-                        : PassRequest.layers(input, objective.select(rows), List.of(layer));
-                PassResult r = model.pass(request.withRules(rules));
+                Objective targets = objective.select(rows);
+                PassRequest request = layer == null ? PassRequest.inputGradient(input, targets)
+                        : PassRequest.layers(input, targets, List.of(layer));
+                PassResult r = model.pass(request.withRules(rules.forBatch(input, targets)));
                 if (layer == null) {
                     return new Chunk(r.inputGradient().toFloatArray(), x, itemShape, r.objective().toFloatArray());
                 }
