@@ -3,6 +3,7 @@ package dev.loupe.distribution.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.loupe.api.Attribution;
 import dev.loupe.api.Cancellation;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ComputeService;
@@ -25,8 +26,11 @@ import dev.loupe.backend.onnx.OnnxBackend;
 import dev.loupe.method.ablationcam.AblationCam;
 import dev.loupe.method.cam.Cam;
 import dev.loupe.method.deconvnet.Deconvnet;
+import dev.loupe.method.deeplift.DeepLift;
 import dev.loupe.method.eigencam.EigenCam;
 import dev.loupe.method.eigencam.EigenGradCam;
+import dev.loupe.method.excitationbackprop.ContrastiveExcitationBackprop;
+import dev.loupe.method.excitationbackprop.ExcitationBackprop;
 import dev.loupe.method.gradcam.GradCam;
 import dev.loupe.method.gradcamplusplus.GradCamPlusPlus;
 import dev.loupe.method.gradientshap.GradientShap;
@@ -36,6 +40,7 @@ import dev.loupe.method.hirescam.HiResCam;
 import dev.loupe.method.inputxgradient.InputXGradient;
 import dev.loupe.method.integratedgradients.IntegratedGradients;
 import dev.loupe.method.layercam.LayerCam;
+import dev.loupe.method.lrp.Lrp;
 import dev.loupe.method.saliency.Gradient;
 import dev.loupe.method.saliency.Saliency;
 import dev.loupe.method.scorecam.ScoreCam;
@@ -124,7 +129,8 @@ public final class MethodBenchmark {
         for (Explainer e : List.of(new Saliency(), new Gradient(), new InputXGradient(), new IntegratedGradients(),
                 new SmoothGrad(), new GradientShap(), new Cam(), new GradCam(), new GradCamPlusPlus(), new XGradCam(),
                 new LayerCam(), new HiResCam(), new ScoreCam(), new EigenCam(), new EigenGradCam(), new AblationCam(),
-                new GuidedBackprop(), new Deconvnet(), new GuidedGradCam())) {
+                new GuidedBackprop(), new Deconvnet(), new GuidedGradCam(), new DeepLift(), new Lrp(),
+                new ExcitationBackprop(), new ContrastiveExcitationBackprop())) {
             installed.put(e.descriptor().id(), e);
         }
         // the context a host would lend: a serial compute service and the installed methods
@@ -303,7 +309,9 @@ public final class MethodBenchmark {
         System.out.printf(Locale.ROOT, "measuring %s on %s, %d inputs ... (load average %s)%n", m.label(), modelName,
                 inputs.batchSize(), loadAverage());
         model.recorded = new ArrayList<>();
-        sink += e.explain(model, inputs, request, context).map().data()[0];
+        Attribution recorded = e.explain(model, inputs, request, context);
+        sink += recorded.map().data()[0];
+        printConservation(recorded);
         List<Call> calls = model.recorded;
         model.recorded = null;
         Body method = () -> e.explain(model, inputs, request, context).map().data()[0];
@@ -341,6 +349,21 @@ public final class MethodBenchmark {
         System.out.printf(Locale.ROOT, "  %s ms vs plain %s ms = %s (%d reps)%n", ms(r.methodMs()), ms(r.plainMs()),
                 ratio(r.methodMs(), r.plainMs()), r.reps());
         return r;
+    }
+
+    /** What the method says it conserves: a convergence delta, LRP's ratios, the probability mass. */
+    private static void printConservation(Attribution a) {
+        if (a.convergenceDelta() != null) {
+            System.out.printf(Locale.ROOT, "  convergence delta (sum of the map - explained difference): %s%n",
+                    Arrays.toString(Arrays.stream(a.convergenceDelta()).mapToObj(d -> String.format(Locale.ROOT,
+                            "%.2e", d)).toArray()));
+        }
+        for (String key : List.of("conservation", "probabilityMass")) {
+            Object v = a.details().get(key);
+            if (v != null) {
+                System.out.printf(Locale.ROOT, "  %s: %s%n", key, v);
+            }
+        }
     }
 
     private static double min(List<Double> values) {

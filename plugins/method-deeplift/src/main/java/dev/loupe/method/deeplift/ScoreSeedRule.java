@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import dev.loupe.api.BackwardRule;
 import dev.loupe.api.BackwardRules;
 import dev.loupe.api.LoupeException;
+import dev.loupe.relevance.OpContexts;
 
 /**
  * Sits on the node that makes the explained scores and changes the signal that starts the walk
@@ -44,9 +45,9 @@ final class ScoreSeedRule implements BackwardRule {
         if (adjust) {
             seed = seed.sub(seed.mean(new int[] {1}, true));
         }
-        OpContext seeded = new Seeded(op, seed);
+        NDArray changed = seed;
         BackwardRule own = nodeRules.ruleFor(op.opType(), op.nodeName());
-        return own != null ? own.backward(seeded) : seeded.plainBackward();
+        return OpContexts.withSignal(own != null ? own : OpContext::plainBackward, g -> changed).backward(op);
     }
 
     /** @param targetSeed the one-hot seed of the target's raw score, per row */
@@ -66,53 +67,5 @@ final class ScoreSeedRule implements BackwardRule {
         // where() does not broadcast: the per-row condition is spread over the classes
         NDArray still = deltaDistance.abs().lt(Halves.EPS).broadcast(scores.getShape());
         return Halves.paired(NDArrays.where(still, gradient, centred.mul(ratio)));
-    }
-
-    /** The node's context with another incoming signal. */
-    private record Seeded(OpContext op, NDArray gradOutput) implements OpContext {
-        @Override
-        public String opType() {
-            return op.opType();
-        }
-
-        @Override
-        public String nodeName() {
-            return op.nodeName();
-        }
-
-        @Override
-        public NDList inputs() {
-            return op.inputs();
-        }
-
-        @Override
-        public NDList parameters() {
-            return op.parameters();
-        }
-
-        @Override
-        public NDArray output() {
-            return op.output();
-        }
-
-        @Override
-        public NDList vjp(NDList inputs, NDList parameters, NDArray grad) {
-            return op.vjp(inputs, parameters, grad);
-        }
-
-        @Override
-        public NDArray forward(NDList inputs, NDList parameters) {
-            return op.forward(inputs, parameters);
-        }
-
-        @Override
-        public OpContext producer(int input) {
-            return op.producer(input);
-        }
-
-        @Override
-        public void addInputSignals(NDList signals) {
-            op.addInputSignals(signals);
-        }
     }
 }
