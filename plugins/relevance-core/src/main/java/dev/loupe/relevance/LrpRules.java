@@ -171,10 +171,14 @@ public final class LrpRules {
             Parts p = new Parts(layer);
             NDArray zero = layer.bias(b -> b.zerosLike());
             NDArray bias = positiveBias ? layer.bias(LrpRules::pos) : zero;
-            NDArray signal = layer.relevance().div(stabilize(layer.forward(p.xPos, p.wPos, bias)
-                    .add(layer.forward(p.xNeg, p.wNeg, zero)), stabilizer));
-            return new NDList(p.xPos.mul(layer.gradient(p.xPos, p.wPos, zero, signal))
-                    .add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, signal))));
+            // each term's VJP reuses its recorded forward, so it is asked with the same arrays
+            NDArray z = layer.forward(p.xPos, p.wPos, bias);
+            if (p.signed) {
+                z = z.add(layer.forward(p.xNeg, p.wNeg, zero));
+            }
+            NDArray signal = layer.relevance().div(stabilize(z, stabilizer));
+            NDArray r = p.xPos.mul(layer.gradient(p.xPos, p.wPos, bias, signal));
+            return new NDList(p.signed ? r.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, signal))) : r);
         });
     }
 
@@ -193,15 +197,23 @@ public final class LrpRules {
             LinearLayer layer = new LinearLayer(op, ALPHA_BETA);
             Parts p = new Parts(layer);
             NDArray zero = layer.bias(b -> b.zerosLike());
+            NDArray bPos = layer.bias(LrpRules::pos);
+            NDArray bNeg = layer.bias(LrpRules::neg);
             NDArray r = layer.relevance();
-            NDArray positive = r.div(stabilize(layer.forward(p.xPos, p.wPos, layer.bias(LrpRules::pos))
-                    .add(layer.forward(p.xNeg, p.wNeg, zero)), stabilizer));
-            NDArray negative = r.div(stabilize(layer.forward(p.xPos, p.wNeg, layer.bias(LrpRules::neg))
-                    .add(layer.forward(p.xNeg, p.wPos, zero)), stabilizer));
-            NDArray kept = p.xPos.mul(layer.gradient(p.xPos, p.wPos, zero, positive))
-                    .add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, positive)));
-            NDArray opposed = p.xPos.mul(layer.gradient(p.xPos, p.wNeg, zero, negative))
-                    .add(p.xNeg.mul(layer.gradient(p.xNeg, p.wPos, zero, negative)));
+            NDArray zUp = layer.forward(p.xPos, p.wPos, bPos);
+            NDArray zDown = layer.forward(p.xPos, p.wNeg, bNeg);
+            if (p.signed) {
+                zUp = zUp.add(layer.forward(p.xNeg, p.wNeg, zero));
+                zDown = zDown.add(layer.forward(p.xNeg, p.wPos, zero));
+            }
+            NDArray positive = r.div(stabilize(zUp, stabilizer));
+            NDArray negative = r.div(stabilize(zDown, stabilizer));
+            NDArray kept = p.xPos.mul(layer.gradient(p.xPos, p.wPos, bPos, positive));
+            NDArray opposed = p.xPos.mul(layer.gradient(p.xPos, p.wNeg, bNeg, negative));
+            if (p.signed) {
+                kept = kept.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, positive)));
+                opposed = opposed.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wPos, zero, negative)));
+            }
             return new NDList(kept.mul(alpha).sub(opposed.mul(beta)));
         });
     }
@@ -223,18 +235,25 @@ public final class LrpRules {
             NDArray wUp = w.add(p.wPos.mul(gamma));
             NDArray wDown = w.add(p.wNeg.mul(gamma));
             NDArray zero = layer.bias(b -> b.zerosLike());
+            NDArray bUp = layer.bias(b -> b.add(pos(b).mul(gamma)));
+            NDArray bDown = layer.bias(b -> b.add(neg(b).mul(gamma)));
             NDArray r = layer.relevance();
             NDArray out = layer.output();
-            NDArray positive = r.mul(out.gt(0).toType(out.getDataType(), false))
-                    .div(stabilize(layer.forward(p.xPos, wUp, layer.bias(b -> b.add(pos(b).mul(gamma))))
-                            .add(layer.forward(p.xNeg, wDown, zero)), stabilizer));
-            NDArray negative = r.mul(out.lt(0).toType(out.getDataType(), false))
-                    .div(stabilize(layer.forward(p.xPos, wDown, layer.bias(b -> b.add(neg(b).mul(gamma))))
-                            .add(layer.forward(p.xNeg, wUp, zero)), stabilizer));
-            return new NDList(p.xPos.mul(layer.gradient(p.xPos, wUp, zero, positive)
-                    .add(layer.gradient(p.xPos, wDown, zero, negative)))
-                    .add(p.xNeg.mul(layer.gradient(p.xNeg, wDown, zero, positive)
-                            .add(layer.gradient(p.xNeg, wUp, zero, negative)))));
+            NDArray zUp = layer.forward(p.xPos, wUp, bUp);
+            NDArray zDown = layer.forward(p.xPos, wDown, bDown);
+            if (p.signed) {
+                zUp = zUp.add(layer.forward(p.xNeg, wDown, zero));
+                zDown = zDown.add(layer.forward(p.xNeg, wUp, zero));
+            }
+            NDArray positive = r.mul(out.gt(0).toType(out.getDataType(), false)).div(stabilize(zUp, stabilizer));
+            NDArray negative = r.mul(out.lt(0).toType(out.getDataType(), false)).div(stabilize(zDown, stabilizer));
+            NDArray shares = p.xPos.mul(layer.gradient(p.xPos, wUp, bUp, positive)
+                    .add(layer.gradient(p.xPos, wDown, bDown, negative)));
+            if (p.signed) {
+                shares = shares.add(p.xNeg.mul(layer.gradient(p.xNeg, wDown, zero, positive)
+                        .add(layer.gradient(p.xNeg, wUp, zero, negative))));
+            }
+            return new NDList(shares);
         });
     }
 
@@ -369,12 +388,15 @@ public final class LrpRules {
         final NDArray xNeg;
         final NDArray wPos;
         final NDArray wNeg;
+        /** Whether the input has negative values; after a ReLU it has none and their terms are zero. */
+        final boolean signed;
 
         Parts(LinearLayer layer) {
             xPos = pos(layer.input());
             xNeg = neg(layer.input());
             wPos = pos(layer.weight());
             wNeg = neg(layer.weight());
+            signed = layer.input().min().getFloat() < 0;
         }
     }
 

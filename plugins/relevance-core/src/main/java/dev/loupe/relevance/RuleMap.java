@@ -58,7 +58,9 @@ public record RuleMap(Map<String, String> byOpType, Map<String, String> byLayer,
             }
             String rule = pair.substring(eq + 1).trim();
             checkName(rule);
-            layers.put(layerKey(pair.substring(0, eq).trim(), model), rule);
+            String layer = pair.substring(0, eq).trim();
+            refuseFolded(layer, model);
+            layers.put(layerKey(layer, model), rule);
         }
         return new RuleMap(byOpType, layers, canonizers);
     }
@@ -103,6 +105,25 @@ public record RuleMap(Map<String, String> byOpType, Map<String, String> byLayer,
         List<String> known = model.layers().stream().map(l -> keyOf(l) + " (" + l.opType() + ")").toList();
         throw new LoupeException("the model has no layer '" + name + "' for a per-layer rule; its layers are: "
                 + String.join(", ", known));
+    }
+
+    /** A BatchNorm the canonizer folds into the layer before it is no node of its own in the pass. */
+    private void refuseFolded(String name, ModelInfo model) {
+        if (!canonizers.contains(Canonizer.MERGE_BATCHNORM)) {
+            return;
+        }
+        for (ModelInfo.LayerInfo bn : model.layers()) {
+            if (!bn.opType().equals("BatchNormalization") || !name.equals(bn.name()) && !name.equals(bn.nodeName())
+                    || bn.inputs().isEmpty()) {
+                continue;
+            }
+            model.layers().stream().filter(l -> l.name().equals(bn.inputs().get(0))
+                    && Set.of("Conv", "Gemm").contains(l.opType())).findFirst().ifPresent(linear -> {
+                        throw new LoupeException("BatchNorm '" + name + "' is folded into " + linear.opType() + " '"
+                                + keyOf(linear) + "' before the pass; give the rule to '" + keyOf(linear)
+                                + "', or keep BatchNorm with merge-batchnorm=false");
+                    });
+        }
     }
 
     static String keyOf(ModelInfo.LayerInfo layer) {

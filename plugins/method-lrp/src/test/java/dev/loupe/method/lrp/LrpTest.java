@@ -162,4 +162,20 @@ class LrpTest {
                     misplaced.getMessage());
         }
     }
+
+    /** A rule for a BatchNorm that the canonizer folds away would silently do nothing: it is refused. */
+    @Test
+    void aRuleForAFoldedBatchNormIsRefusedWithTheLayerToNameInstead() {
+        try (ExplainableModel model = Shapes.model("model_bn.onnx")) {
+            String bn = model.info().layers().stream().filter(l -> l.opType().equals("BatchNormalization"))
+                    .findFirst().orElseThrow().nodeName();
+            Tensor x = Shapes.inputs(1);
+            Objective o = Shapes.objective(1);
+            LoupeException folded = assertThrows(LoupeException.class,
+                    () -> run(model, x, o, Map.of("rules", bn + "=epsilon"), 1));
+            assertTrue(folded.getMessage().contains("folded into Conv '/conv1/Conv'")
+                    && folded.getMessage().contains("merge-batchnorm=false"), folded.getMessage());
+            run(model, x, o, Map.of("rules", bn + "=epsilon", "merge-batchnorm", "false"), 1);
+        }
+    }
 }

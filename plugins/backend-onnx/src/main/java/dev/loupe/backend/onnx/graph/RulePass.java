@@ -203,6 +203,29 @@ public final class RulePass {
         return plan.rules().ruleFor(step.opType(), step.name());
     }
 
+    /**
+     * The op recomputed on some arrays, its graph kept for one backward.
+     *
+     * @param arrays the op's inputs and parameters in node order
+     * @param leaves the same, float activations replaced by fresh leaves
+     * @param outputs the op's outputs
+     * @param differentiable whether any input is a float activation (only those take a signal)
+     */
+    private record Recording(NDArray[] arrays, NDArray[] leaves, NDArray[] outputs, boolean differentiable) {
+        /** @return whether {@code other} holds the very same arrays (identity, not values) */
+        boolean readsExactly(NDArray[] other) {
+            if (other.length != arrays.length) {
+                return false;
+            }
+            for (int i = 0; i < other.length; i++) {
+                if (other[i] != arrays[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     /** The context a rule sees; activations are the node's non-constant inputs. */
     private static final class NodeContext implements BackwardRule.OpContext {
         private final Walk walk;
@@ -212,6 +235,7 @@ public final class RulePass {
         private final NDArray output;
         private final List<Integer> activationPositions = new ArrayList<>();
         private final List<Integer> parameterPositions = new ArrayList<>();
+        private final List<Recording> recordings = new ArrayList<>();
 
         /** @param grads the signals at the node's outputs; empty for a producer seen from a consumer */
         NodeContext(Walk walk, Step step, NDArray[] grads) {
@@ -295,12 +319,20 @@ public final class RulePass {
             NDArray[] all = assemble(newInputs, newParameters);
             NDArray[] g = new NDArray[grads.length];
             g[0] = grad;
+            for (int r = 0; r < recordings.size(); r++) {
+                if (recordings.get(r).readsExactly(all)) {
+                    return gradients(recordings.remove(r), g);
+                }
+            }
             return vjpAll(all, g);
         }
 
         @Override
         public NDArray forward(NDList newInputs, NDList newParameters) {
-            return step.kernel().apply(assemble(newInputs, newParameters))[0];
+            Recording recording = record(assemble(newInputs, newParameters));
+            // kept for a vjp on the same arrays (a rule's z and then its shares): one forward serves both
+            recordings.add(recording);
+            return recording.outputs()[0].stopGradient();
         }
 
         private NDArray[] assemble(NDList newInputs, NDList newParameters) {
@@ -321,26 +353,40 @@ public final class RulePass {
 
         /** The node's vector-Jacobian product for the signals at its outputs, per activation input. */
         NDList vjpAll(NDArray[] all, NDArray[] outputGrads) {
-            // float activations become fresh leaves; integer inputs (shapes, indices) take no signal
+            return gradients(record(all), outputGrads);
+        }
+
+        /** The op recomputed under autograd on fresh leaves of its float activations. */
+        private Recording record(NDArray[] all) {
+            // integer inputs (shapes, indices) take no signal
             NDArray[] leaves = all.clone();
-            List<Integer> differentiable = new ArrayList<>();
+            boolean differentiable = false;
             for (int i : activationPositions) {
                 if (all[i].getDataType().isFloating()) {
                     leaves[i] = all[i].stopGradient();
                     leaves[i].setRequiresGradient(true);
-                    differentiable.add(i);
+                    differentiable = true;
                 }
             }
+            // the pass runs under autograd: the recomputed op records onto the fresh leaves only
+            return new Recording(all, leaves, step.kernel().apply(leaves), differentiable);
+        }
+
+        /** The recorded op's backward (once: a leaf's gradient accumulates). */
+        private NDList gradients(Recording recording, NDArray[] outputGrads) {
+            NDArray[] all = recording.arrays();
+            NDArray[] out = recording.outputs();
             NDArray[] grads = new NDArray[all.length];
-            if (!differentiable.isEmpty()) {
-                // the pass runs under autograd: the recomputed op records onto the fresh leaves only
-                NDArray[] out = step.kernel().apply(leaves);
-                boolean any = false;
-                for (int k = 0; k < outputGrads.length && k < out.length; k++) {
-                    any |= outputGrads[k] != null && Autograd.backward(out[k], outputGrads[k]);
-                }
-                for (int i : differentiable) {
-                    NDArray g = any ? Autograd.gradientOrNull(leaves[i]) : null;
+            if (!recording.differentiable()) {
+                return pick(grads, activationPositions);
+            }
+            boolean any = false;
+            for (int k = 0; k < outputGrads.length && k < out.length; k++) {
+                any |= outputGrads[k] != null && Autograd.backward(out[k], outputGrads[k]);
+            }
+            for (int i : activationPositions) {
+                if (all[i].getDataType().isFloating()) {
+                    NDArray g = any ? Autograd.gradientOrNull(recording.leaves()[i]) : null;
                     grads[i] = g != null ? g : all[i].zerosLike();
                 }
             }
