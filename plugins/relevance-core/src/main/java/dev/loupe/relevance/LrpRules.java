@@ -174,11 +174,12 @@ public final class LrpRules {
             // each term's VJP reuses its recorded forward, so it is asked with the same arrays
             NDArray z = layer.forward(p.xPos, p.wPos, bias);
             if (p.signed) {
-                z = z.add(layer.forward(p.xNeg, p.wNeg, zero));
+                z = z.add(layer.forward(p.xNeg, p.wNeg(), zero));
             }
-            NDArray signal = layer.relevance().div(stabilize(z, stabilizer));
+            // x⁺W⁺, x⁻W⁻ and b⁺ are never negative: the stabiliser's sign is always +
+            NDArray signal = layer.relevance().div(z.add(stabilizer));
             NDArray r = p.xPos.mul(layer.gradient(p.xPos, p.wPos, bias, signal));
-            return new NDList(p.signed ? r.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, signal))) : r);
+            return new NDList(p.signed ? r.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg(), zero, signal))) : r);
         });
     }
 
@@ -201,17 +202,17 @@ public final class LrpRules {
             NDArray bNeg = layer.bias(LrpRules::neg);
             NDArray r = layer.relevance();
             NDArray zUp = layer.forward(p.xPos, p.wPos, bPos);
-            NDArray zDown = layer.forward(p.xPos, p.wNeg, bNeg);
+            NDArray zDown = layer.forward(p.xPos, p.wNeg(), bNeg);
             if (p.signed) {
-                zUp = zUp.add(layer.forward(p.xNeg, p.wNeg, zero));
+                zUp = zUp.add(layer.forward(p.xNeg, p.wNeg(), zero));
                 zDown = zDown.add(layer.forward(p.xNeg, p.wPos, zero));
             }
             NDArray positive = r.div(stabilize(zUp, stabilizer));
             NDArray negative = r.div(stabilize(zDown, stabilizer));
             NDArray kept = p.xPos.mul(layer.gradient(p.xPos, p.wPos, bPos, positive));
-            NDArray opposed = p.xPos.mul(layer.gradient(p.xPos, p.wNeg, bNeg, negative));
+            NDArray opposed = p.xPos.mul(layer.gradient(p.xPos, p.wNeg(), bNeg, negative));
             if (p.signed) {
-                kept = kept.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg, zero, positive)));
+                kept = kept.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wNeg(), zero, positive)));
                 opposed = opposed.add(p.xNeg.mul(layer.gradient(p.xNeg, p.wPos, zero, negative)));
             }
             return new NDList(kept.mul(alpha).sub(opposed.mul(beta)));
@@ -233,7 +234,7 @@ public final class LrpRules {
             Parts p = new Parts(layer);
             NDArray w = layer.weight();
             NDArray wUp = w.add(p.wPos.mul(gamma));
-            NDArray wDown = w.add(p.wNeg.mul(gamma));
+            NDArray wDown = w.add(p.wNeg().mul(gamma));
             NDArray zero = layer.bias(b -> b.zerosLike());
             NDArray bUp = layer.bias(b -> b.add(pos(b).mul(gamma)));
             NDArray bDown = layer.bias(b -> b.add(neg(b).mul(gamma)));
@@ -384,19 +385,30 @@ public final class LrpRules {
 
     /** The positive and negative parts of a layer's input and weight. */
     private static final class Parts {
-        final NDArray xPos;
-        final NDArray xNeg;
-        final NDArray wPos;
-        final NDArray wNeg;
         /** Whether the input has negative values; after a ReLU it has none and their terms are zero. */
         final boolean signed;
+        final NDArray xPos;
+        /** The negative part of the input; null when it has none (nothing to compute with it). */
+        final NDArray xNeg;
+        final NDArray wPos;
+        private final NDArray weight;
+        private NDArray wNeg;
 
         Parts(LinearLayer layer) {
-            xPos = pos(layer.input());
-            xNeg = neg(layer.input());
-            wPos = pos(layer.weight());
-            wNeg = neg(layer.weight());
-            signed = layer.input().min().getFloat() < 0;
+            NDArray x = layer.input();
+            signed = x.min().getFloat() < 0;
+            xPos = signed ? pos(x) : x;
+            xNeg = signed ? neg(x) : null;
+            weight = layer.weight();
+            wPos = pos(weight);
+        }
+
+        /** @return the negative part of the weight, made when first asked (z-plus on a ReLU's output never does) */
+        NDArray wNeg() {
+            if (wNeg == null) {
+                wNeg = neg(weight);
+            }
+            return wNeg;
         }
     }
 
