@@ -29,9 +29,11 @@ final class RescaleRule implements BackwardRule {
             notes.plainGradient(op, "not an elementwise function of one activation");
             return op.plainBackward();
         }
-        NDArray plain = op.plainBackward().get(0);
-        NDArray x = op.inputs().get(0);
-        return new NDList(Halves.paired(
-                Halves.rescale(op.gradOutput(), Halves.delta(x), Halves.delta(op.output()), plain)));
+        // on the input rows only: the reference rows get the same multipliers (Halves.twice)
+        NDList x = op.inputs().get(0).split(2);
+        NDList y = op.output().split(2);
+        NDArray g = op.gradOutput().split(2).get(0);
+        NDArray plain = op.vjp(new NDList(x.get(0)), op.parameters(), g).get(0);
+        return new NDList(Halves.twice(Halves.rescale(g, x.get(0).sub(x.get(1)), y.get(0).sub(y.get(1)), plain)));
     }
 }
