@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Gradient-method benchmark (not a test). On the shapes demo model (8 inputs, 64x64) and on
-# ResNet-18 at 224x224 (1 and 4 random inputs) it times saliency, gradient, input-x-gradient,
-# IG-50, SmoothGrad-50 and GradientSHAP-50 next to the same passes done plainly: each method's
+# Method benchmark (not a test). On the shapes demo model (8 inputs, 64x64) and on ResNet-18 at
+# 224x224 (1 and 4 random inputs) it times the gradient methods (saliency, gradient,
+# input-x-gradient, IG-50, SmoothGrad-50, GradientSHAP-50), the CAMs and the modified-backward
+# methods (guided backprop ... contrastive Excitation Backprop; target <= 1.5, and it prints what
+# each conserves) next to the same passes done plainly: each method's
 # passes (batch sizes, gradient or forward-only, objectives) are recorded from a warm-up run and
 # replayed as bare model.pass calls in the same batches; the ratio is what the method adds (target
 # <= 1.15 for IG-50 and SmoothGrad-50). First, the peak RSS (VmHWM) of IG at 224x224 with 10, 50
@@ -27,9 +29,7 @@
 # Needs a JDK 17 and Maven with the reactor installed in ~/.m2: the methods and the backend are
 # taken from there, so re-install a module after changing it (it runs Maven offline on the
 # distribution module only; set MVN_OFFLINE= to let it download; to install what it needs:
-#   mvn -B -o install -DskipTests -pl api,platform,plugins/backend-onnx,plugins/gradient-core,\
-#     plugins/method-saliency,plugins/method-input-x-gradient,plugins/method-smoothgrad,\
-#     plugins/method-integrated-gradients,plugins/method-gradient-shap -am),
+#   mvn -B -o install -DskipTests, or -pl with the changed modules),
 # the shared folder (LOUPE_SHARED_DIR, default the checkout's ../shared) and, only to generate
 # plugins/backend-onnx/target/bench-models/resnet18.onnx when it is absent, python3 with torch and
 # onnx (Debian: apt-get install python3-torch python3-onnx).

@@ -63,7 +63,9 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The gradient and CAM methods' time next to the time of the same passes done plainly: each method runs
+ * The gradient, CAM and modified-backward methods' time next to the time of the same passes done
+ * plainly (a rule pass replayed as a fused forward+backward; target 1.5 for the relevance family, whose
+ * conservation figures are printed too): each method runs
  * on the shapes demo model and on ResNet-18 at 224×224, and its passes (recorded from a warm-up
  * run: batch sizes, gradient or forward-only, objectives) are replayed as plain batched
  * {@code model.pass} calls on inputs made from Java arrays, as the methods make theirs. The ratio
