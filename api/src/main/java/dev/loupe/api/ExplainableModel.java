@@ -51,6 +51,18 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * How much memory one input takes in a pass at the model's nominal input size: the values of
+     * its layers, and with a backward pass their gradients too. The compute service sizes batches
+     * from it ({@link ComputeService.Workload#bytesPerEvaluation()}).
+     *
+     * @param gradient whether the pass runs backward
+     * @return bytes per input, or 0 when the backend cannot say
+     */
+    default long bytesPerEvaluation(boolean gradient) {
+        return 0;
+    }
+
+    /**
      * Resolves a layer name as {@link #pass} would: a tensor name, a node name, or {@code auto} (the
      * last spatial feature map before global pooling). Needs {@link Capability#LAYER_ACTIVATION}.
      *

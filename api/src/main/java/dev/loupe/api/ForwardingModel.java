@@ -56,6 +56,11 @@ public abstract class ForwardingModel implements ExplainableModel {
     }
 
     @Override
+    public long bytesPerEvaluation(boolean gradient) {
+        return delegate.bytesPerEvaluation(gradient);
+    }
+
+    @Override
     public PassResult pass(PassRequest request) {
         return delegate.pass(request);
     }

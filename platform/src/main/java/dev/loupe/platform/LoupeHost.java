@@ -29,7 +29,9 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -249,14 +251,28 @@ public final class LoupeHost implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(20);
         private boolean verbose;
         private int maxBatch = 32;
+        private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder() {
         }
 
-        /** Uses {@code home/plugins} and {@code home/bundles}, the distribution's layout. */
+        /**
+         * Uses {@code home/plugins} and {@code home/bundles}, the distribution's layout, and the
+         * {@code loupe.*} settings of {@code home/conf/loupe.properties}.
+         */
         public Builder home(Path home) {
             this.pluginDir = home.resolve("plugins");
             this.bundleDir = home.resolve("bundles");
+            this.properties.putAll(Settings.read(home.resolve("conf/loupe.properties")));
+            return this;
+        }
+
+        /**
+         * A setting bundles read from the framework, e.g. {@code loupe.compute.maxBatch}; overrides
+         * conf/loupe.properties.
+         */
+        public Builder property(String key, String value) {
+            this.properties.put(key, value);
             return this;
         }
 
@@ -304,7 +320,9 @@ public final class LoupeHost implements AutoCloseable {
 
         /** Boots the framework and waits for the plugins present now. */
         public LoupeHost start() {
-            HostConfig config = new HostConfig(pluginDir, bundleDir, storageDir, poll, startTimeout, verbose);
+            Settings.applyThreads(properties);
+            HostConfig config = new HostConfig(pluginDir, bundleDir, storageDir, poll, startTimeout, verbose,
+                    properties);
             return new LoupeHost(Guice.createInjector(new HostModule(config, maxBatch)));
         }
     }

@@ -15,7 +15,7 @@ import org.osgi.framework.ServiceRegistration;
  * subcommand and runs it on the live host; a failure throws, which stops a script.
  */
 public final class GogoCommands {
-    private static final String[] FUNCTIONS = {"methods", "backends", "layers", "predict", "explain", "plugins"};
+    private static final String[] FUNCTIONS = {"methods", "backends", "devices", "layers", "predict", "explain", "plugins"};
     private final LoupeHost host;
 
     private GogoCommands(LoupeHost host) {
@@ -44,6 +44,11 @@ public final class GogoCommands {
     /** {@code backends}. */
     public void backends(String... args) {
         run("backends", args);
+    }
+
+    /** {@code devices}. */
+    public void devices(String... args) {
+        run("devices", args);
     }
 
     /** {@code layers --model M}. */

@@ -59,6 +59,7 @@ public final class HostFramework implements AutoCloseable {
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SystemPackages.exports());
+        props.putAll(config.properties());
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("felix.log.level", config.verbose() ? "4" : "2");
         // without a LogService SCR prints below-warning messages to standard output, which belongs to the results

@@ -85,7 +85,7 @@ public final class CamProbe {
         int total = Math.multiplyExact(inputs.batchSize(), perInput);
         float[] out = new float[total];
         ComputeService compute = context.compute();
-        compute.run(compute.plan(new ComputeService.Workload(total, 0, false, what)), b -> {
+        compute.run(compute.plan(new ComputeService.Workload(total, model.bytesPerEvaluation(false), false, what)), b -> {
             int[] rows = new int[b.size()];
             for (int j = 0; j < rows.length; j++) {
                 rows[j] = (b.start() + j) / perInput;

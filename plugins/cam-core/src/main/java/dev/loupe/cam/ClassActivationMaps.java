@@ -97,7 +97,8 @@ public final class ClassActivationMaps {
         float[][] grads = new float[layers.size()][];
         long[][] shapes = new long[layers.size()][];
         ComputeService compute = context.compute();
-        compute.run(compute.plan(new ComputeService.Workload(n, 0, gradients, "inputs")), batch -> {
+        compute.run(compute.plan(new ComputeService.Workload(n, model.bytesPerEvaluation(gradients), gradients,
+                "inputs")), batch -> {
             int[] images = new int[batch.size()];
             Arrays.setAll(images, j -> batch.start() + j);
             try (NDManager m = model.newManager()) {

@@ -132,7 +132,8 @@ public final class GradientSweep {
     private void sweep(int inputs, int samples, Points points, Sink sink, boolean gradient, String what) {
         int total = Math.multiplyExact(inputs, samples);
         ComputeService compute = context.compute();
-        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total, 0, gradient, what));
+        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total,
+                model.bytesPerEvaluation(gradient), gradient, what));
         compute.run(plan, batch -> {
             int b = batch.size();
             float[] buffer = new float[Math.multiplyExact(b, itemSize)];

@@ -112,7 +112,8 @@ public final class RuleSweep {
         int itemSize = inputs.itemSize();
         long[] itemShape = Arrays.copyOfRange(inputs.shape(), 1, inputs.rank());
         ComputeService compute = context.compute();
-        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, 0, true, "inputs"));
+        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, model.bytesPerEvaluation(true), true,
+                "inputs"));
         List<Chunk> chunks = compute.run(plan, batch -> {
             int b = batch.size();
             int[] rows = new int[b];

@@ -241,6 +241,24 @@ final class OnnxModel implements ExplainableModel {
         graph.close();
     }
 
+    /**
+     * The float values a pass keeps per input (the graph holds every value until the pass ends),
+     * from the layer shapes probed at the nominal input size; a backward pass adds as much again for
+     * their gradients.
+     */
+    @Override
+    public long bytesPerEvaluation(boolean gradient) {
+        long values = 0;
+        for (ModelInfo.LayerInfo layer : info().layers()) {
+            long n = 1;
+            for (int d = 1; d < layer.shape().length; d++) {
+                n *= Math.max(1, layer.shape()[d]);
+            }
+            values += n;
+        }
+        return values * Float.BYTES * (gradient ? 2 : 1);
+    }
+
     @Override
     public String resolveLayer(String name) {
         return layerIndex().resolve(name);

@@ -189,6 +189,19 @@ class OnnxModelTest {
         }
     }
 
+    /**
+     * The shapes network keeps, per input: conv1 and relu1 16×64×64 each, pool1 16×32×32, conv2
+     * and relu2 32×32×32, pool2 32×16×16, conv3 and relu3 64×16×16, the pooled 64, flattened 64
+     * and 4 logits: 254 084 floats; a backward pass as many again for their gradients.
+     */
+    @Test
+    void memoryPerEvaluationCountsTheLayersValues() {
+        try (ExplainableModel m = load(shared("fixtures/shapes/model.onnx"))) {
+            assertEquals(254_084L * 4, m.bytesPerEvaluation(false));
+            assertEquals(2 * 254_084L * 4, m.bytesPerEvaluation(true));
+        }
+    }
+
     @Test
     void aRandomizedCopyChangesOnlyTheCopy() {
         Tensor x = npy(resource("tiny_cnn_input.npy"));

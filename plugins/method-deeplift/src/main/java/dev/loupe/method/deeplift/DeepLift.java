@@ -81,7 +81,7 @@ public final class DeepLift implements Explainer {
         double[] delta = new double[n];
         ComputeService compute = context.compute();
         // plan inputs, not rows: each batch carries its references too, so a pair is never split
-        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, 0, true,
+        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, 2 * model.bytesPerEvaluation(true), true,
                 "inputs (each with its reference)"));
         compute.run(plan, batch -> {
             int b = batch.size();

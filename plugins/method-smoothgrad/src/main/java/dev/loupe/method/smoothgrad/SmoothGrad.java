@@ -78,7 +78,8 @@ public final class SmoothGrad implements Explainer {
         }
         boolean gradients = wrapped.descriptor().requires().stream().anyMatch(c -> c != Capability.FORWARD);
         ComputeService compute = context.compute();
-        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n * samples, 0, gradients, "noisy copies"));
+        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n * samples,
+                model.bytesPerEvaluation(gradients), gradients, "noisy copies"));
         // the tunnel reports progress per batch; the wrapped method stays quiet
         ExplanationContext quiet = context.withProgress(ProgressListener.NONE);
         String type = request.stringParam("type");
