@@ -10,6 +10,9 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
+import dev.loupe.perturbation.PerturbationSweep;
+import dev.loupe.perturbation.Substrate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +23,8 @@ import org.osgi.service.component.annotations.Component;
  * kept. Masks are random {@code grid × grid} binary patterns (each cell kept with probability
  * {@code p}), upsampled bilinearly to {@code grid + 1} cells and cropped at a random shift, so they
  * are smooth and not aligned to the grid. A masked copy is {@code baseline + mask · (x − baseline)}:
- * with the default baseline 0 it is RISE's {@code mask · x}. Forward passes only.
+ * with the default baseline 0 it is RISE's {@code mask · x}; a blurred or mean substrate is possible
+ * too (perturbation-core's {@link Substrate}). Forward passes only.
  */
 @Component(service = Explainer.class, property = Explainer.PROPERTY_ID + "=" + Rise.ID)
 public final class Rise implements Explainer {
@@ -29,14 +33,20 @@ public final class Rise implements Explainer {
     private static final MethodDescriptor DESCRIPTOR = new MethodDescriptor(ID, "RISE", "perturbation",
             "Petsiuk, Das & Saenko 2018, RISE: Randomized Input Sampling for Explanation of Black-box Models",
             Set.of(Capability.FORWARD),
-            List.of(ParameterSpec.integer("masks", 4000, 1, 1_000_000, "random masks per input"),
-                    ParameterSpec.integer("grid", 7, 1, 4096, "cells per side of a mask's binary pattern"),
-                    ParameterSpec.number("p", 0.5, 1e-3, 1, "probability that a cell is kept"),
-                    ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE, "seed of the masks"),
-                    ParameterSpec.number("baseline", 0, -1e9, 1e9,
-                            "value masked-out input elements take (RISE multiplies by the mask: 0)")),
+            parameters(),
             "The expected class score over random smooth masks that keep each pixel: high where keeping "
                     + "the pixel keeps the score.");
+
+    private static List<ParameterSpec> parameters() {
+        List<ParameterSpec> p = new ArrayList<>(List.of(
+                ParameterSpec.integer("masks", 4000, 1, 1_000_000, "random masks per input"),
+                ParameterSpec.integer("grid", 7, 1, 4096, "cells per side of a mask's binary pattern"),
+                ParameterSpec.number("p", 0.5, 1e-3, 1, "probability that a cell is kept"),
+                ParameterSpec.integer("seed", 0, 0, Integer.MAX_VALUE, "seed of the masks")));
+        // RISE multiplies the input by the mask: masked-out elements become 0
+        p.addAll(Substrate.parameters("0"));
+        return p;
+    }
 
     @Override
     public MethodDescriptor descriptor() {
@@ -75,24 +85,29 @@ public final class Rise implements Explainer {
         int plane = h * w;
         int item = channels * plane;
         int count = masks.count();
-        float baseline = (float) request.doubleParam("baseline");
+        Substrate substrate = Substrate.from(request);
+        float[] base = substrate.of(inputs).data();
         float[] x = inputs.data();
+        float[][] scores = new PerturbationSweep(model, request.objective(), inputs, context).objectives(count,
+                (input, sample, dest, offset) -> {
+                    float[] mask = new float[plane];
+                    masks.mask(sample, mask, new float[masks.grid() * w]);
+                    int src = input * item;
+                    for (int c = 0; c < channels; c++) {
+                        int o = src + c * plane;
+                        int d = offset + c * plane;
+                        for (int p = 0; p < plane; p++) {
+                            dest[d + p] = base[o + p] + mask[p] * (x[o + p] - base[o + p]);
+                        }
+                    }
+                }, "masks");
         RiseMasks.Accumulator[] sums = new RiseMasks.Accumulator[n];
         for (int i = 0; i < n; i++) {
             sums[i] = masks.accumulator();
-        }
-        ForwardSweep.run(model, request.objective(), s, count, (input, sample, dest, offset) -> {
-            float[] mask = new float[plane];
-            masks.mask(sample, mask, new float[masks.grid() * w]);
-            int src = input * item;
-            for (int c = 0; c < channels; c++) {
-                int o = c * plane;
-                for (int p = 0; p < plane; p++) {
-                    float v = x[src + o + p];
-                    dest[offset + o + p] = baseline + mask[p] * (v - baseline);
-                }
+            for (int k = 0; k < count; k++) {
+                sums[i].add(k, scores[i][k]);
             }
-        }, (input, sample, score) -> sums[input].add(sample, score), context);
+        }
         float[] map = new float[n * plane];
         double scale = 1.0 / (count * request.doubleParam("p"));
         for (int i = 0; i < n; i++) {
@@ -100,6 +115,7 @@ public final class Rise implements Explainer {
         }
         return Attribution.of(ID, new Tensor(map, new long[] {n, 1, h, w}), request)
                 .withDetail("evaluations", (long) n * count)
+                .withDetail("baseline", substrate.describe())
                 .withTiming("total", (System.nanoTime() - start) / 1e6);
     }
 }
