@@ -251,13 +251,14 @@ class RiseTest {
     @Test
     void refusesNonImagesAndGridsFinerThanTheImage() {
         FunctionModel flat = new FunctionModel("flat", new long[] {4}, 1, x -> x.sum(new int[] {1}, true));
+        ExplanationRequest plain = request(Objective.logit(0), Map.of());
         LoupeException e = assertThrows(LoupeException.class, () -> rise.explain(flat,
-                new Tensor(new float[4], new long[] {1, 4}), request(Objective.logit(0), Map.of()), new TestContext(8)));
+                new Tensor(new float[4], new long[] {1, 4}), plain, new TestContext(8)));
         assertTrue(e.getMessage().contains("[N, C, H, W]"), e.getMessage());
         FunctionModel tiny = new FunctionModel("tiny", new long[] {1, 4, 4}, 1, x -> x.sum(new int[] {1, 2, 3}, true)
                 .reshape(-1, 1));
-        e = assertThrows(LoupeException.class, () -> rise.explain(tiny, new Tensor(new float[16], new long[] {1, 1, 4, 4}),
-                request(Objective.logit(0), Map.of()), new TestContext(8)));
+        Tensor image = new Tensor(new float[16], new long[] {1, 1, 4, 4});
+        e = assertThrows(LoupeException.class, () -> rise.explain(tiny, image, plain, new TestContext(8)));
         assertTrue(e.getMessage().contains("grid=4"), e.getMessage());
     }
 }
