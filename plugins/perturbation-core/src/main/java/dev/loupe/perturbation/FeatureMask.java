@@ -21,8 +21,12 @@ import java.util.List;
 public final class FeatureMask {
     /** The {@code mask} parameter's forms, for messages and the parameter description. */
     public static final String FORMS = "grid:S (square cells of S×S elements over the last two axes, the same for"
-            + " every channel; cell id = row·columns + column), grid:HxW (cells of H×W), or an .npy file of"
+            + " every channel; cell id = row·columns + column), grid:HxW (cells of H×W), superpixels:N (SLIC"
+            + " superpixels of each image, about N, the same for every channel), or an .npy file of"
             + " non-negative integer ids (npy:PATH or PATH.npy) that broadcasts to the inputs' shape";
+
+    /** How many superpixels {@code superpixels} without a number asks for. */
+    public static final int DEFAULT_SUPERPIXELS = 50;
 
     private final long[] itemShape;
     private final int[] ids;
@@ -145,7 +149,8 @@ public final class FeatureMask {
         if (!fits) {
             throw new LoupeException("feature mask " + file.getFileName() + " has shape " + Arrays.toString(shape)
                     + ", which does not broadcast to the inputs' shape " + Arrays.toString(batchShape)
-                    + ": aligned from the right, each axis must equal the input's or be 1 (e.g. [H, W] or [N, 1, H, W])");
+                    + ": aligned from the right, each axis must equal the input's or be 1"
+                    + " (e.g. [H, W] or [N, 1, H, W])");
         }
         int n = Math.toIntExact(batchShape[0]);
         long[] itemShape = Arrays.copyOfRange(batchShape, 1, batchShape.length);
@@ -210,13 +215,46 @@ public final class FeatureMask {
         if (s.startsWith("npy:") || s.endsWith(".npy")) {
             return fromNpy(Path.of(s.startsWith("npy:") ? s.substring(4).trim() : s), batchShape);
         }
-        // Seam for superpixels (SLIC): perturbation-core's Superpixels will turn each image into a mask
-        // with FeatureMask.of(labels, itemShape); until it is wired here the form is refused by name.
-        if (s.startsWith("superpixels")) {
-            throw new LoupeException("mask " + spec + ": superpixel masks are not available in this build; use "
-                    + FORMS);
+        if (s.equals("superpixels") || s.startsWith("superpixels:")) {
+            try {
+                int regions = s.equals("superpixels") ? DEFAULT_SUPERPIXELS : Integer.parseInt(s.substring(12).trim());
+                return superpixels(inputs, regions, Superpixels.DEFAULT_COMPACTNESS);
+            } catch (NumberFormatException e) {
+                throw new LoupeException("mask " + spec + ": write superpixels:N with N about how many per image");
+            }
         }
         throw new LoupeException("mask " + spec + " is not understood; use " + FORMS);
+    }
+
+    /**
+     * SLIC superpixels of each image ({@link Superpixels}), the same for every channel.
+     *
+     * @param inputs images, [N, C, H, W]
+     * @param regions about how many superpixels per image
+     * @param compactness the weight of position against colour ({@link Superpixels#DEFAULT_COMPACTNESS})
+     * @return one mask per image
+     * @throws LoupeException if the inputs are not images or {@code regions} is not positive
+     */
+    public static List<FeatureMask> superpixels(Tensor inputs, int regions, double compactness) {
+        long[] shape = inputs.shape();
+        if (shape.length != 4 || regions < 1) {
+            throw new LoupeException("superpixel masks need images [N, C, H, W] and at least one superpixel; got "
+                    + inputs.shapeString() + " and " + regions + " (use a grid or .npy mask instead)");
+        }
+        int c = Math.toIntExact(shape[1]);
+        int h = Math.toIntExact(shape[2]);
+        int w = Math.toIntExact(shape[3]);
+        long[] itemShape = Arrays.copyOfRange(shape, 1, 4);
+        List<FeatureMask> masks = new ArrayList<>(inputs.batchSize());
+        for (int i = 0; i < inputs.batchSize(); i++) {
+            int[] labels = Superpixels.slic(inputs.data(), i * c * h * w, c, h, w, regions, compactness);
+            int[] ids = new int[c * h * w];
+            for (int ch = 0; ch < c; ch++) {
+                System.arraycopy(labels, 0, ids, ch * h * w, h * w);
+            }
+            masks.add(of(ids, itemShape));
+        }
+        return masks;
     }
 
     /**

@@ -37,6 +37,7 @@ class FeatureAblationTest {
     void matchesCaptumOnAGridOfEightByEightCells() {
         // the reference's mask: 8×8 cells of 8×8 pixels, cell id = row*8+col, the same for all channels
         Attribution a = Shapes.explain(new FeatureAblation(), List.of(), Map.of("mask", "grid:8", "baseline", "0"), 32);
+        printDeviation("feature_ablation_grid8", a.map());
         Shapes.assertMatches("feature_ablation_grid8", a.map());
     }
 
@@ -112,5 +113,17 @@ class FeatureAblationTest {
         LoupeException form = assertThrows(LoupeException.class,
                 () -> run(sum, inputs, Objective.logit(0), Map.of("mask", "cells"), 2));
         assertTrue(form.getMessage().contains("grid:S"), form.getMessage());
+    }
+
+    /** Prints max|a − b| / max|b| against a reference, for the record. */
+    static void printDeviation(String name, Tensor actual) {
+        float[] b = Shapes.reference(name).data();
+        double worst = 0;
+        double scale = 0;
+        for (int k = 0; k < b.length; k++) {
+            worst = Math.max(worst, Math.abs(actual.data()[k] - b[k]));
+            scale = Math.max(scale, Math.abs(b[k]));
+        }
+        System.out.printf("%s: max|a-b| = %.3g, relative to max|b| %.3g%n", name, worst, worst / scale);
     }
 }

@@ -29,10 +29,11 @@ import org.osgi.service.component.annotations.Component;
  * probability ∝ (M − 1) / (k (M − k)), its members uniformly, so every sampled coalition has weight 1.
  * The all-on and all-off coalitions are the first two samples. By default each sampled coalition comes
  * with its complement (paired sampling, Covert &amp; Lee 2021, Improving KernelSHAP), which leaves the
- * estimator unbiased and removes much of its variance; {@code paired=false} samples as Captum. Captum pins them by a weight of 10⁶;
- * here they are pinned exactly, by eliminating two unknowns (intercept = f(∅), Σφ = f(x) − f(∅)), which
- * is the limit of that weight and makes the values add up to the score's change exactly. The
- * regression is EJML's least squares ({@link LinearFit}).
+ * estimator unbiased and removes much of its variance; {@code paired=false} samples as Captum. Captum
+ * pins the all-on and all-off coalitions by a weight of 10⁶; here they are pinned exactly, by
+ * eliminating two unknowns (intercept = f(∅), Σφ = f(x) − f(∅)), which is the limit of that weight and
+ * makes the values add up to the score's change exactly. The regression is EJML's least squares
+ * ({@link LinearFit}).
  */
 @Component(service = Explainer.class, property = Explainer.PROPERTY_ID + "=" + KernelShap.ID)
 public final class KernelShap implements Explainer {
@@ -142,7 +143,8 @@ public final class KernelShap implements Explainer {
     /**
      * Solves the pinned regression: φ_0 = f(∅) is the intercept and φ_{M−1} = Δ − Σ_{j<M−1} φ_j with
      * Δ = f(all) − f(∅), so each sampled coalition z gives
-     * {@code f(z) − f(∅) − Δ z_{M−1} = Σ_{j<M−1} φ_j (z_j − z_{M−1})}, an ordinary least-squares problem.
+     * {@code f(z) − f(∅) − Δ z_{M−1} = Σ_{j<M−1} φ_j (z_j − z_{M−1})}, an ordinary least-squares
+     * problem.
      */
     static double[] shapleyValues(boolean[][] z, float[] scores) {
         int m = z[0].length;

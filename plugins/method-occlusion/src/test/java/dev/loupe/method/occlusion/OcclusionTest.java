@@ -38,6 +38,7 @@ class OcclusionTest {
     @Test
     void matchesCaptum() {
         Attribution a = Shapes.explain(new Occlusion(), List.of(), CAPTUM, 32);
+        printDeviation("occlusion_w8_s4", a.map());
         Shapes.assertMatches("occlusion_w8_s4", a.map());
         assertEquals(15 * 15, a.details().get("windows"));
     }
@@ -71,6 +72,7 @@ class OcclusionTest {
             new Occlusion().descriptor().checkSupportedBy(model);
             Tensor x = Shapes.inputs();
             Tensor map = run(model, x, Shapes.objective(), CAPTUM, 32).map();
+            printDeviation("occlusion_w8_s4", map);
             Shapes.assertMatches("occlusion_w8_s4", map);
         }
     }
@@ -148,5 +150,17 @@ class OcclusionTest {
     static FunctionModel linear(float[] w) {
         return new FunctionModel("linear", new long[] {w.length}, 1,
                 x -> x.matMul(x.getManager().create(w, new ai.djl.ndarray.types.Shape(w.length, 1))));
+    }
+
+    /** Prints max|a − b| / max|b| against a reference, for the record. */
+    static void printDeviation(String name, Tensor actual) {
+        float[] b = Shapes.reference(name).data();
+        double worst = 0;
+        double scale = 0;
+        for (int k = 0; k < b.length; k++) {
+            worst = Math.max(worst, Math.abs(actual.data()[k] - b[k]));
+            scale = Math.max(scale, Math.abs(b[k]));
+        }
+        System.out.printf("%s: max|a-b| = %.3g, relative to max|b| %.3g%n", name, worst, worst / scale);
     }
 }
