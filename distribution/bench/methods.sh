@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Method benchmark (not a test). On the shapes demo model (8 inputs, 64x64) and on ResNet-18 at
 # 224x224 (1 and 4 random inputs) it times the gradient methods (saliency, gradient,
-# input-x-gradient, IG-50, SmoothGrad-50, GradientSHAP-50), the CAMs and the modified-backward
+# input-x-gradient, IG-50, SmoothGrad-50, GradientSHAP-50), the CAMs, the modified-backward
 # methods (guided backprop ... contrastive Excitation Backprop; target <= 1.5, and it prints what
-# each conserves) next to the same passes done plainly: each method's
+# each conserves) and the perturbation methods (occlusion, RISE-4000, KernelSHAP-2000, ...; their
+# evaluations per second against plain batched forwards, target >= 0.9) next to the same passes done
+# plainly: each method's
 # passes (batch sizes, gradient or forward-only, objectives) are recorded from a warm-up run and
 # replayed as bare model.pass calls in the same batches; the ratio is what the method adds (target
 # <= 1.15 for IG-50 and SmoothGrad-50). First, the peak RSS (VmHWM) of IG at 224x224 with 10, 50

@@ -31,6 +31,7 @@ import dev.loupe.method.eigencam.EigenCam;
 import dev.loupe.method.eigencam.EigenGradCam;
 import dev.loupe.method.excitationbackprop.ContrastiveExcitationBackprop;
 import dev.loupe.method.excitationbackprop.ExcitationBackprop;
+import dev.loupe.method.featureablation.FeatureAblation;
 import dev.loupe.method.gradcam.GradCam;
 import dev.loupe.method.gradcamplusplus.GradCamPlusPlus;
 import dev.loupe.method.gradientshap.GradientShap;
@@ -39,11 +40,16 @@ import dev.loupe.method.guidedgradcam.GuidedGradCam;
 import dev.loupe.method.hirescam.HiResCam;
 import dev.loupe.method.inputxgradient.InputXGradient;
 import dev.loupe.method.integratedgradients.IntegratedGradients;
+import dev.loupe.method.kernelshap.KernelShap;
 import dev.loupe.method.layercam.LayerCam;
+import dev.loupe.method.lime.Lime;
 import dev.loupe.method.lrp.Lrp;
+import dev.loupe.method.occlusion.Occlusion;
+import dev.loupe.method.rise.Rise;
 import dev.loupe.method.saliency.Gradient;
 import dev.loupe.method.saliency.Saliency;
 import dev.loupe.method.scorecam.ScoreCam;
+import dev.loupe.method.shapleysampling.ShapleySampling;
 import dev.loupe.method.smoothgrad.SmoothGrad;
 import dev.loupe.method.xgradcam.XGradCam;
 import java.io.IOException;
@@ -63,9 +69,10 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The gradient, CAM and modified-backward methods' time next to the time of the same passes done
- * plainly (a rule pass replayed as a fused forward+backward; target 1.5 for the relevance family, whose
- * conservation figures are printed too): each method runs
+ * The gradient, CAM, modified-backward and perturbation methods' time next to the time of the same
+ * passes done plainly (a rule pass replayed as a fused forward+backward; target 1.5 for the relevance
+ * family, whose conservation figures are printed too; the perturbation methods' evaluations per second
+ * against plain batched forwards, target 0.9): each method runs
  * on the shapes demo model and on ResNet-18 at 224×224, and its passes (recorded from a warm-up
  * run: batch sizes, gradient or forward-only, objectives) are replayed as plain batched
  * {@code model.pass} calls on inputs made from Java arrays, as the methods make theirs. The ratio
@@ -93,6 +100,8 @@ public final class MethodBenchmark {
     private static final double CAM_TARGET = 1.2;
     /** The target ratio for the modified-backward methods (rule-driven backward walks). */
     private static final double RELEVANCE_TARGET = 1.5;
+    /** The perturbation methods' target: at least 0.9 of the plain batched forward throughput. */
+    private static final double PERTURBATION_TARGET = 1 / 0.9;
 
     private MethodBenchmark() {
     }
@@ -132,7 +141,8 @@ public final class MethodBenchmark {
                 new SmoothGrad(), new GradientShap(), new Cam(), new GradCam(), new GradCamPlusPlus(), new XGradCam(),
                 new LayerCam(), new HiResCam(), new ScoreCam(), new EigenCam(), new EigenGradCam(), new AblationCam(),
                 new GuidedBackprop(), new Deconvnet(), new GuidedGradCam(), new DeepLift(), new Lrp(),
-                new ExcitationBackprop(), new ContrastiveExcitationBackprop())) {
+                new ExcitationBackprop(), new ContrastiveExcitationBackprop(), new Occlusion(), new FeatureAblation(),
+                new Rise(), new Lime(), new KernelShap(), new ShapleySampling())) {
             installed.put(e.descriptor().id(), e);
         }
         // the context a host would lend: a serial compute service and the installed methods
@@ -144,6 +154,11 @@ public final class MethodBenchmark {
                 case IntegratedGradients.ID -> new MethodCase(id, Map.of("steps", steps), "IG-" + steps, GRADIENT_TARGET);
                 case SmoothGrad.ID -> new MethodCase(id, Map.of("samples", steps), "SmoothGrad-" + steps, GRADIENT_TARGET);
                 case GradientShap.ID -> new MethodCase(id, Map.of("samples", steps), "GradientSHAP-" + steps, Double.NaN);
+                case Occlusion.ID -> new MethodCase(id, Map.of("window", "16,16", "stride", "8,8"), "occlusion-16/8",
+                        PERTURBATION_TARGET);
+                case Rise.ID -> new MethodCase(id, Map.of("masks", "4000"), "RISE-4000", PERTURBATION_TARGET);
+                case KernelShap.ID -> new MethodCase(id, Map.of("samples", "2000"), "KernelSHAP-2000",
+                        PERTURBATION_TARGET);
                 default -> {
                     if (!installed.containsKey(id)) {
                         throw new IllegalArgumentException("unknown method " + id + "; known: " + installed.keySet());
@@ -394,13 +409,22 @@ public final class MethodBenchmark {
         for (Row r : rows) {
             double target = r.method().target();
             String verdict = Double.isNaN(target) ? ""
-                    : r.methodMs() / r.plainMs() <= target ? "ok (<= " + target + ")" : "ABOVE " + target;
+                    : String.format(Locale.ROOT, r.methodMs() / r.plainMs() <= target ? "ok (<= %.2f)" : "ABOVE %.2f",
+                            target);
             System.out.printf(Locale.ROOT,
                     "%-16s %-9s %6d %5d | %-16s | %10s %10s %7s | %10s %10s %7s | %10s %10s | %4d %s%n",
                     r.method().label(), r.model(), r.inputs(), r.batch(),
                     r.gradRows() + "+" + r.fwdRows() + " (" + r.passes() + ")", ms(r.methodMs()), ms(r.plainMs()),
                     ratio(r.methodMs(), r.plainMs()), ms(r.methodMin()), ms(r.plainMin()),
                     ratio(r.methodMin(), r.plainMin()), ms(r.methodPassMs()), ms(r.plainPassMs()), r.reps(), verdict);
+        }
+        for (Row r : rows) {
+            if (r.gradRows() == 0 && r.fwdRows() > 0) {
+                System.out.printf(Locale.ROOT, "  %-16s %-9s %2d inputs: %.0f evaluations/s vs %.0f plain batched "
+                        + "forward = %.3f of its throughput%n", r.method().label(), r.model(), r.inputs(),
+                        r.fwdRows() / (r.methodMs() / 1000), r.fwdRows() / (r.plainMs() / 1000),
+                        r.plainMs() / r.methodMs());
+            }
         }
         System.out.println("outside passes (method ms - in passes; plain likewise): what the method adds beyond the"
                 + " passes themselves");

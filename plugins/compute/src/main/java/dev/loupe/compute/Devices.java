@@ -13,6 +13,8 @@ import java.util.List;
 /** What the machine offers: the CPU with its memory, and every CUDA GPU DJL can see. */
 final class Devices {
     private static final Path MEMINFO = Path.of("/proc/meminfo");
+    /** Asked once: DJL warns on every failed count where the CUDA driver and runtime do not match. */
+    private static volatile Integer gpuCount;
 
     private Devices() {
     }
@@ -21,7 +23,7 @@ final class Devices {
     static List<DeviceInfo> discover() {
         List<DeviceInfo> found = new ArrayList<>();
         found.add(cpu());
-        int gpus = CudaUtils.hasCuda() ? CudaUtils.getGpuCount() : 0;
+        int gpus = gpuCount();
         for (int i = 0; i < gpus; i++) {
             Device d = Device.gpu(i);
             MemoryUsage m = CudaUtils.getGpuMemory(d);
@@ -30,6 +32,15 @@ final class Devices {
                     + CudaUtils.getComputeCapability(i) + ")", total, total - m.getCommitted()));
         }
         return found;
+    }
+
+    private static int gpuCount() {
+        Integer n = gpuCount;
+        if (n == null) {
+            n = CudaUtils.hasCuda() ? CudaUtils.getGpuCount() : 0;
+            gpuCount = n;
+        }
+        return n;
     }
 
     /** @return the CPU; its memory from /proc/meminfo (MemAvailable is what the kernel can hand out now) */

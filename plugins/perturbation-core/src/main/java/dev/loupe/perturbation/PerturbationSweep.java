@@ -115,7 +115,8 @@ public final class PerturbationSweep {
         }
         long[] itemShape = Arrays.copyOfRange(inputs.shape(), 1, inputs.shape().length);
         ComputeService compute = context.compute();
-        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total, 0, false, what));
+        ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total,
+                model.bytesPerEvaluation(false), false, what));
         List<float[]> results = compute.run(plan, batch -> {
             int b = batch.size();
             float[] buffer = new float[Math.multiplyExact(b, itemSize)];

@@ -48,7 +48,7 @@ public final class Lime implements Explainer {
     private static List<ParameterSpec> parameters() {
         List<ParameterSpec> p = new ArrayList<>(List.of(
                 ParameterSpec.string("mask", SUPERPIXELS + ":50", "the features switched on and off: "
-                        + SUPERPIXELS + ":N (SLIC superpixels of each image, about N), or " + FeatureMask.FORMS),
+                        + FeatureMask.FORMS),
                 ParameterSpec.number("compactness", Superpixels.DEFAULT_COMPACTNESS, 0, 1e6,
                         "SLIC's weight of position against colour (0-100 colour scale); larger: squarer"),
                 ParameterSpec.integer("samples", 1000, 1, 1_000_000, "random on/off samples per input"),
@@ -126,7 +126,7 @@ public final class Lime implements Explainer {
         if (!s.startsWith(SUPERPIXELS)) {
             return FeatureMask.parse(s, inputs);
         }
-        int regions = 50;
+        int regions = FeatureMask.DEFAULT_SUPERPIXELS;
         if (s.length() > SUPERPIXELS.length()) {
             try {
                 if (s.charAt(SUPERPIXELS.length()) != ':') {
@@ -137,25 +137,7 @@ public final class Lime implements Explainer {
                 throw new LoupeException("mask " + spec + ": write superpixels:N with N about how many per image");
             }
         }
-        long[] shape = inputs.shape();
-        if (shape.length != 4 || regions < 1) {
-            throw new LoupeException("mask " + spec + ": superpixels need images [N, C, H, W] and N >= 1; got "
-                    + inputs.shapeString() + " (use a grid or .npy mask: " + FeatureMask.FORMS + ")");
-        }
-        int c = Math.toIntExact(shape[1]);
-        int h = Math.toIntExact(shape[2]);
-        int w = Math.toIntExact(shape[3]);
-        long[] itemShape = Arrays.copyOfRange(shape, 1, 4);
-        List<FeatureMask> out = new ArrayList<>();
-        for (int i = 0; i < inputs.batchSize(); i++) {
-            int[] labels = Superpixels.slic(inputs.data(), i * c * h * w, c, h, w, regions, compactness);
-            int[] ids = new int[c * h * w];
-            for (int ch = 0; ch < c; ch++) {
-                System.arraycopy(labels, 0, ids, ch * h * w, h * w);
-            }
-            out.add(FeatureMask.of(ids, itemShape));
-        }
-        return out;
+        return FeatureMask.superpixels(inputs, regions, compactness);
     }
 
     /**
