@@ -154,4 +154,30 @@ public final class Shapes {
             throw new UncheckedIOException(ex);
         }
     }
+
+    /**
+     * How much a map lies on the object: (mean on the object − mean off it) / (max − min) of the map.
+     *
+     * @param map one image's map, [H·W]
+     * @param object the object's mask for that image (masks.npy), [H·W], 1 on the object
+     * @return the contrast, 1 when the map is its maximum on the object and its minimum elsewhere
+     */
+    public static double objectContrast(float[] map, float[] object) {
+        double in = 0;
+        double out = 0;
+        int nIn = 0;
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int q = 0; q < map.length; q++) {
+            if (object[q] > 0) {
+                in += map[q];
+                nIn++;
+            } else {
+                out += map[q];
+            }
+            min = Math.min(min, map[q]);
+            max = Math.max(max, map[q]);
+        }
+        return (in / nIn - out / (map.length - nIn)) / (max - min);
+    }
 }

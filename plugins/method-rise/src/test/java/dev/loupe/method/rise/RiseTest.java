@@ -206,31 +206,11 @@ class RiseTest {
         int hits = 0;
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < 8; i++) {
-            double contrast = objectContrast(a.map().item(i).data(), masks.item(i).data());
+            double contrast = Shapes.objectContrast(a.map().item(i).data(), masks.item(i).data());
             report.append(String.format(" %.2f", contrast));
             hits += contrast > 0.2 ? 1 : 0;
         }
         assertTrue(hits >= 7, "object-background contrast per image:" + report);
-    }
-
-    /** (mean on the object − mean off it) / (max − min) of the map. */
-    static double objectContrast(float[] map, float[] object) {
-        double in = 0;
-        double out = 0;
-        int nIn = 0;
-        float min = Float.MAX_VALUE;
-        float max = -Float.MAX_VALUE;
-        for (int q = 0; q < map.length; q++) {
-            if (object[q] > 0) {
-                in += map[q];
-                nIn++;
-            } else {
-                out += map[q];
-            }
-            min = Math.min(min, map[q]);
-            max = Math.max(max, map[q]);
-        }
-        return (in / nIn - out / (map.length - nIn)) / (max - min);
     }
 
     /** ONNX Runtime offers forward passes only, and that is all RISE needs: the same map as on the ONNX backend. */
