@@ -10,17 +10,12 @@ import dev.loupe.api.Npy;
 import dev.loupe.api.Tensor;
 import dev.loupe.distribution.Launcher.Run;
 import dev.loupe.testkit.TextLines;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: the built-in CAM methods as the installation ships them, against the peer
@@ -28,38 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * classifier) on rendered text.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class CamMethodsIT {
+class CamMethodsIT extends BuiltInPluginsHome {
     private static final List<String> IDS = List.of("cam", "gradcam", "gradcam-plusplus", "xgradcam", "layercam",
             "hirescam", "scorecam", "eigencam", "eigengradcam", "ablationcam");
     private static final String LAYER = "/relu3/Relu_output_0";
     private static final int WIDTH = 192;
 
-    @TempDir
-    static Path cache;
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void install() throws IOException {
-        Launcher.homeWithBuiltInPlugins(home);
-    }
-
-    @AfterEach
-    void uninstall() throws IOException {
-        Launcher.unlinkBundles(home);
-    }
-
     @Test
     void theInstallationListsTheCamMethods() throws Exception {
-        Run r = loupe("methods");
-        assertEquals(0, r.code(), r::toString);
-        for (String id : IDS) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(id + " ")), () -> id + " not listed: " + r.out());
-        }
+        assertListed(IDS);
     }
 
     /** The demo model comes with class names (a sidecar), so the host hands methods a labelled wrapper. */
@@ -138,9 +110,5 @@ class CamMethodsIT {
             JsonNode summary = new ObjectMapper().readTree(out.resolve(id + "/summary.json").toFile());
             assertTrue(summary.get("layers").get(0).asText().length() > 0, id + " records the layer auto chose");
         }
-    }
-
-    private Run loupe(String... args) throws IOException, InterruptedException {
-        return Launcher.loupe(home, work, cache, args);
     }
 }

@@ -4,38 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.distribution.Launcher.Run;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The compute service bundle as the installation ships it: devices, and its limits from conf/. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ComputeIT {
-    @TempDir
-    static Path cache;
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void install() throws IOException {
-        Launcher.homeWithBuiltInPlugins(home);
-    }
-
-    @AfterEach
-    void uninstall() throws IOException {
-        Launcher.unlinkBundles(home);
-    }
-
+class ComputeIT extends BuiltInPluginsHome {
     @Test
     void devicesShowsTheComputeBundleAndTheCpuWithItsMemory() throws Exception {
         Run r = loupe("devices");
@@ -56,9 +32,5 @@ class ComputeIT {
         Run devices = loupe("devices");
         assertTrue(devices.out().contains("loupe.compute.maxBatch=3") && !devices.out().contains("other.key"),
                 devices::toString);
-    }
-
-    private Run loupe(String... args) throws IOException, InterruptedException {
-        return Launcher.loupe(home, work, cache, args);
     }
 }

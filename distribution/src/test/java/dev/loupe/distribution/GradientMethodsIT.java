@@ -8,52 +8,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loupe.api.Npy;
 import dev.loupe.distribution.Launcher.Run;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: the built-in gradient methods as the installation ships them — plugins in
  * {@code plugins/} on the real framework — on the demo model and against the peer references.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class GradientMethodsIT {
+class GradientMethodsIT extends BuiltInPluginsHome {
     private static final List<String> IDS = List.of("saliency", "gradient", "input-x-gradient", "smoothgrad",
             "integrated-gradients", "gradient-shap");
 
-    @TempDir
-    static Path cache;
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void install() throws IOException {
-        Launcher.homeWithBuiltInPlugins(home);
-    }
-
-    @AfterEach
-    void uninstall() throws IOException {
-        Launcher.unlinkBundles(home);
-    }
-
     @Test
     void theInstallationListsTheGradientMethods() throws Exception {
-        Run r = loupe("methods");
-        assertEquals(0, r.code(), r::toString);
-        for (String id : IDS) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(id + " ")), () -> id + " not listed: " + r.out());
-        }
+        Run r = assertListed(IDS);
         assertEquals("", r.err(), "a quiet run prints nothing on stderr");
     }
 
@@ -111,9 +84,5 @@ class GradientMethodsIT {
         Run unknown = loupe("explain", "--method", "saliency,gradient", "--param", "steps=3", "--out", "x");
         assertEquals(1, unknown.code(), unknown::toString);
         assertTrue(unknown.err().contains("none of the methods saliency, gradient has a parameter steps"), unknown::toString);
-    }
-
-    private Run loupe(String... args) throws IOException, InterruptedException {
-        return Launcher.loupe(home, work, cache, args);
     }
 }

@@ -7,51 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loupe.api.Npy;
 import dev.loupe.api.Tensor;
 import dev.loupe.distribution.Launcher.Run;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: the built-in perturbation methods as the installation ships them, through the CLI,
  * against Captum's references on the demo model, on the forward-only ONNX Runtime backend.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class PerturbationMethodsIT {
+class PerturbationMethodsIT extends BuiltInPluginsHome {
     private static final List<String> IDS = List.of("occlusion", "feature-ablation", "rise", "lime", "kernel-shap",
             "shapley-sampling");
 
-    @TempDir
-    static Path cache;
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void install() throws IOException {
-        Launcher.homeWithBuiltInPlugins(home);
-    }
-
-    @AfterEach
-    void uninstall() throws IOException {
-        Launcher.unlinkBundles(home);
-    }
-
     @Test
     void theInstallationListsThePerturbationMethods() throws Exception {
-        Run r = loupe("methods");
-        assertEquals(0, r.code(), r::toString);
-        for (String id : IDS) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(id + " ")), () -> id + " not listed: " + r.out());
-        }
+        assertListed(IDS);
     }
 
     /** ONNX Runtime offers FORWARD only: enough for every perturbation method. */
@@ -87,9 +60,5 @@ class PerturbationMethodsIT {
             }
             assertTrue(abs > 0, id + " made an empty map");
         }
-    }
-
-    private Run loupe(String... args) throws IOException, InterruptedException {
-        return Launcher.loupe(home, work, cache, args);
     }
 }

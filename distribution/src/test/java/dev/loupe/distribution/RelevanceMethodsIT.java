@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: the built-in modified-backward methods as the installation ships them, against the
@@ -26,38 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * classifier) with the conservation each method defines in its summary.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class RelevanceMethodsIT {
+class RelevanceMethodsIT extends BuiltInPluginsHome {
     private static final List<String> IDS = List.of("guided-backprop", "deconvnet", "guided-gradcam", "deeplift",
             "lrp", "excitation-backprop", "contrastive-excitation-backprop");
     private static final String POOL2 = "/pool2/MaxPool_output_0";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path cache;
-
-    @TempDir
-    Path home;
-
-    @TempDir
-    Path work;
-
-    @BeforeEach
-    void install() throws IOException {
-        Launcher.homeWithBuiltInPlugins(home);
-    }
-
-    @AfterEach
-    void uninstall() throws IOException {
-        Launcher.unlinkBundles(home);
-    }
-
     @Test
     void theInstallationListsTheRelevanceMethods() throws Exception {
-        Run r = loupe("methods");
-        assertEquals(0, r.code(), r::toString);
-        for (String id : IDS) {
-            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(id + " ")), () -> id + " not listed: " + r.out());
-        }
+        assertListed(IDS);
     }
 
     @Test
@@ -145,9 +119,5 @@ class RelevanceMethodsIT {
                 "--out", out.toString()));
         args.addAll(List.of(more));
         return loupe(args.toArray(String[]::new));
-    }
-
-    private Run loupe(String... args) throws IOException, InterruptedException {
-        return Launcher.loupe(home, work, cache, args);
     }
 }
