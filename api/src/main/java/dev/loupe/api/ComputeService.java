@@ -21,15 +21,32 @@ public interface ComputeService {
     BatchPlan plan(Workload workload);
 
     /**
-     * Runs a task on every batch of a plan, in order, reporting progress and stopping when
-     * cancelled. Gradient workloads are serialised (one gradient collection per JVM at a time).
+     * Plans batches for a workload of one model over the devices it runs on
+     * ({@link ExplainableModel#runsOn}): forward-only workloads may be spread over several GPUs,
+     * and a task then runs {@link ExplainableModel#onDevice} with its batch's device.
+     *
+     * @param workload how many evaluations, their memory per sample, whether they need gradients
+     * @param model the model the batches evaluate
+     * @return consecutive batches covering {@code [0, workload.evaluations())}
+     */
+    default BatchPlan plan(Workload workload, ExplainableModel model) {
+        return plan(workload);
+    }
+
+    /**
+     * Runs a task on every batch of a plan, reporting progress and stopping when cancelled. Batches
+     * on one device run in order; batches on several devices run at the same time, one thread per
+     * device, so a task must only write its own batch's part of shared results. A batch that runs
+     * out of memory is split and its parts run in its place. Gradient workloads are serialised
+     * (one gradient collection per JVM at a time).
      *
      * @param plan the batches
      * @param task what to do with one batch
      * @param progress where to report finished evaluations
      * @param cancellation checked between batches
      * @param <R> the task's result
-     * @return one result per batch, in plan order
+     * @return one result per batch run (a batch split after running out of memory gives one per
+     *     part), in plan order
      */
     <R> List<R> run(BatchPlan plan, BatchTask<R> task, ProgressListener progress, Cancellation cancellation);
 

@@ -1,5 +1,7 @@
 package dev.loupe.api;
 
+import ai.djl.Device;
+
 /**
  * A device the compute service can run on.
  *
@@ -10,6 +12,15 @@ package dev.loupe.api;
  * @param freeMemory bytes free now, or -1 when unknown
  */
 public record DeviceInfo(String id, Kind kind, String name, long totalMemory, long freeMemory) {
+
+    /**
+     * @return the DJL device this id names ({@code gpu(1)} is {@code Device.gpu(1)}); DJL's own
+     *     {@code Device.fromName} reads {@code gpu1}, not the {@code gpu(1)} its {@code toString} writes
+     */
+    public Device djlDevice() {
+        String digits = id.replaceAll("[^0-9]", "");
+        return kind == Kind.CPU ? Device.cpu() : Device.gpu(digits.isEmpty() ? 0 : Integer.parseInt(digits));
+    }
 
     /** Device kinds. */
     public enum Kind {

@@ -63,6 +63,35 @@ public interface ExplainableModel extends AutoCloseable {
     }
 
     /**
+     * Whether {@link #onDevice} can place this model on a device. The compute service plans only
+     * over devices a model runs on.
+     *
+     * @param device a device the compute service found
+     * @return true for the CPU; backends that can copy their weights to a GPU say so for GPUs
+     */
+    default boolean runsOn(DeviceInfo device) {
+        return device.kind() == DeviceInfo.Kind.CPU;
+    }
+
+    /**
+     * This model on a device, for a batch the compute service placed there: the same model with
+     * its weights on that device (copied once, kept until this model is closed), whose
+     * {@link #newManager()} makes arrays there. Methods call it inside a batch task with the
+     * batch's device.
+     *
+     * @param device a device {@link #runsOn} accepts
+     * @return this model for the CPU, a copy on the device otherwise
+     * @throws LoupeException if the model cannot run there
+     */
+    default ExplainableModel onDevice(DeviceInfo device) {
+        if (device.kind() == DeviceInfo.Kind.CPU) {
+            return this;
+        }
+        throw new LoupeException("the " + backendId() + " backend cannot place a model on " + device.id()
+                + "; set loupe.compute.devices=cpu in conf/loupe.properties");
+    }
+
+    /**
      * Resolves a layer name as {@link #pass} would: a tensor name, a node name, or {@code auto} (the
      * last spatial feature map before global pooling). Needs {@link Capability#LAYER_ACTIVATION}.
      *

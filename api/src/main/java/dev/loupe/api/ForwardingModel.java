@@ -61,6 +61,18 @@ public abstract class ForwardingModel implements ExplainableModel {
     }
 
     @Override
+    public boolean runsOn(DeviceInfo device) {
+        return delegate.runsOn(device);
+    }
+
+    /** The wrapped model's copy on the device; this wrapper itself where the wrapped model stays put. */
+    @Override
+    public ExplainableModel onDevice(DeviceInfo device) {
+        ExplainableModel moved = delegate.onDevice(device);
+        return moved == delegate ? this : moved;
+    }
+
+    @Override
     public PassResult pass(PassRequest request) {
         return delegate.pass(request);
     }

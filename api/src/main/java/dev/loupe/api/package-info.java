@@ -6,7 +6,7 @@
  * service registry.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.loupe.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,7 @@
 package dev.loupe.platform.cli;
 
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import dev.loupe.api.ComputeService;
 import dev.loupe.api.DeviceInfo;
 import dev.loupe.api.SerialComputeService;
@@ -31,6 +33,11 @@ public final class DevicesCommand implements Callable<Integer> {
                 : compute.getClass().getSimpleName()));
         for (DeviceInfo d : compute.devices()) {
             context.out().printf(Locale.ROOT, "%-8s %-3s  %s%s%n", d.id(), d.kind(), d.name(), memory(d));
+        }
+        if (compute.devices().stream().anyMatch(d -> d.kind() == DeviceInfo.Kind.GPU)
+                && !Engine.getEngine("PyTorch").hasCapability(StandardCapabilities.CUDA)) {
+            context.out().println("note: this libtorch is its CPU build, so models compute on the CPU; put DJL's CUDA "
+                    + "build of pytorch-native in the DJL cache to use the GPUs");
         }
         Map<String, String> conf = Settings.read(context.home().resolve("conf/loupe.properties"));
         context.out().println("settings (conf/loupe.properties): " + (conf.isEmpty() ? "defaults" : conf));

@@ -85,14 +85,15 @@ public final class CamProbe {
         int total = Math.multiplyExact(inputs.batchSize(), perInput);
         float[] out = new float[total];
         ComputeService compute = context.compute();
-        compute.run(compute.plan(new ComputeService.Workload(total, model.bytesPerEvaluation(false), false, what)), b -> {
+        compute.run(compute.plan(new ComputeService.Workload(total, model.bytesPerEvaluation(false), false, what), model), b -> {
             int[] rows = new int[b.size()];
             for (int j = 0; j < rows.length; j++) {
                 rows[j] = (b.start() + j) / perInput;
             }
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(b.device());
+            try (NDManager m = local.newManager()) {
                 Probe p = batch.build(m, b.start(), b.end());
-                float[] values = model.pass(new PassRequest(p.input(), objective.select(rows), List.of(), false,
+                float[] values = local.pass(new PassRequest(p.input(), objective.select(rows), List.of(), false,
                         p.replacements(), null)).objective().toFloatArray();
                 System.arraycopy(values, 0, out, b.start(), values.length);
             }

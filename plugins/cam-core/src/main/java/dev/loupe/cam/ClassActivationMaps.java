@@ -98,12 +98,13 @@ public final class ClassActivationMaps {
         long[][] shapes = new long[layers.size()][];
         ComputeService compute = context.compute();
         compute.run(compute.plan(new ComputeService.Workload(n, model.bytesPerEvaluation(gradients), gradients,
-                "inputs")), batch -> {
+                "inputs"), model), batch -> {
             int[] images = new int[batch.size()];
             Arrays.setAll(images, j -> batch.start() + j);
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(batch.device());
+            try (NDManager m = local.newManager()) {
                 NDArray x = probe.inputRows(m, images);
-                PassResult r = model.pass(new PassRequest(x, gradients ? objective.select(images) : null, layers,
+                PassResult r = local.pass(new PassRequest(x, gradients ? objective.select(images) : null, layers,
                         false, Map.of(), null));
                 for (int l = 0; l < layers.size(); l++) {
                     String layer = layers.get(l);
@@ -114,10 +115,13 @@ public final class ClassActivationMaps {
                                 + "; CAM methods need a spatial feature map [N, C, H, W]. Choose one with --layer "
                                 + "(`loupe layers --model M` lists the layers and their shapes)");
                     }
-                    if (activations[l] == null) {
-                        shapes[l] = s;
-                        activations[l] = new float[Math.multiplyExact(n, Math.toIntExact(s[1] * s[2] * s[3]))];
-                        grads[l] = gradients ? new float[activations[l].length] : null;
+                    // the first batch to finish sizes the arrays; batches on several GPUs may race here
+                    synchronized (activations) {
+                        if (activations[l] == null) {
+                            shapes[l] = s;
+                            activations[l] = new float[Math.multiplyExact(n, Math.toIntExact(s[1] * s[2] * s[3]))];
+                            grads[l] = gradients ? new float[activations[l].length] : null;
+                        }
                     }
                     int item = activations[l].length / n;
                     copy(a, activations[l], batch.start() * item);

@@ -133,7 +133,7 @@ public final class GradientSweep {
         int total = Math.multiplyExact(inputs, samples);
         ComputeService compute = context.compute();
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total,
-                model.bytesPerEvaluation(gradient), gradient, what));
+                model.bytesPerEvaluation(gradient), gradient, what), model);
         compute.run(plan, batch -> {
             int b = batch.size();
             float[] buffer = new float[Math.multiplyExact(b, itemSize)];
@@ -146,10 +146,11 @@ public final class GradientSweep {
             for (int j = 0; j < b; j++) {
                 rows[j] = (batch.start() + j) / samples;
             }
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(batch.device());
+            try (NDManager m = local.newManager()) {
                 NDArray x = m.create(buffer, new Shape(batchShape(b)));
                 Objective o = objective.select(rows);
-                PassResult r = model.pass(gradient ? PassRequest.inputGradient(x, o)
+                PassResult r = local.pass(gradient ? PassRequest.inputGradient(x, o)
                         : new PassRequest(x, o, List.of(), false, Map.of(), null));
                 float[] values = r.objective().toFloatArray();
                 float[] g = gradient ? r.inputGradient().toFloatArray() : null;

@@ -116,8 +116,9 @@ public final class PerturbationSweep {
         long[] itemShape = Arrays.copyOfRange(inputs.shape(), 1, inputs.shape().length);
         ComputeService compute = context.compute();
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(total,
-                model.bytesPerEvaluation(false), false, what));
-        List<float[]> results = compute.run(plan, batch -> {
+                model.bytesPerEvaluation(false), false, what), model);
+        // batches may run on several devices at once: each writes only its own evaluations
+        compute.run(plan, batch -> {
             int b = batch.size();
             float[] buffer = new float[Math.multiplyExact(b, itemSize)];
             int[] rows = new int[b];
@@ -129,24 +130,22 @@ public final class PerturbationSweep {
                 int i = rows[j];
                 perturbation.fill(i, batch.start() + j - starts[i], buffer, j * itemSize);
             });
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(batch.device());
+            float[] values;
+            try (NDManager m = local.newManager()) {
                 long[] shape = new long[itemShape.length + 1];
                 shape[0] = b;
                 System.arraycopy(itemShape, 0, shape, 1, itemShape.length);
                 PassRequest pass = new PassRequest(m.create(buffer, new Shape(shape)), objective.select(rows),
                         List.of(), false, Map.of(), null);
-                return model.pass(pass).objective().toFloatArray();
+                values = local.pass(pass).objective().toFloatArray();
             }
+            for (int j = 0; j < b; j++) {
+                int i = rows[j];
+                out[i][batch.start() + j - starts[i]] = values[j];
+            }
+            return null;
         }, context.progress(), context.cancellation());
-        for (int q = 0; q < results.size(); q++) {
-            ComputeService.Batch batch = plan.batches().get(q);
-            float[] values = results.get(q);
-            for (int j = 0; j < batch.size(); j++) {
-                int e = batch.start() + j;
-                int i = inputOf(starts, e);
-                out[i][e - starts[i]] = values[j];
-            }
-        }
         return out;
     }
 

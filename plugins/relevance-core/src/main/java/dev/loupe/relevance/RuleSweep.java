@@ -113,7 +113,7 @@ public final class RuleSweep {
         long[] itemShape = Arrays.copyOfRange(inputs.shape(), 1, inputs.rank());
         ComputeService compute = context.compute();
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, model.bytesPerEvaluation(true), true,
-                "inputs"));
+                "inputs"), model);
         List<Chunk> chunks = compute.run(plan, batch -> {
             int b = batch.size();
             int[] rows = new int[b];
@@ -121,13 +121,14 @@ public final class RuleSweep {
             long[] shape = new long[itemShape.length + 1];
             shape[0] = b;
             System.arraycopy(itemShape, 0, shape, 1, itemShape.length);
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(batch.device());
+            try (NDManager m = local.newManager()) {
                 float[] x = Arrays.copyOfRange(inputs.data(), batch.start() * itemSize, (batch.start() + b) * itemSize);
                 NDArray input = m.create(x, new Shape(shape));
                 Objective targets = objective.select(rows);
                 PassRequest request = layer == null ? PassRequest.inputGradient(input, targets)
                         : PassRequest.layers(input, targets, List.of(layer));
-                PassResult r = model.pass(request.withRules(rules.forBatch(input, targets)));
+                PassResult r = local.pass(request.withRules(rules.forBatch(input, targets)));
                 if (layer == null) {
                     return new Chunk(r.inputGradient().toFloatArray(), x, itemShape, r.objective().toFloatArray());
                 }

@@ -1,6 +1,8 @@
 package dev.loupe.backend.onnx;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -8,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.loupe.api.BackwardRules;
 import dev.loupe.api.Canonizer;
+import dev.loupe.api.DeviceInfo;
 import dev.loupe.api.Capability;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.LoupeException;
@@ -45,15 +48,23 @@ final class OnnxModel implements ExplainableModel {
     private final Graph graph;
     private final ValueInfo input;
     private final Map<Set<Canonizer>, Graph> canonized = new ConcurrentHashMap<>();
+    /** Where the graph's weights live; copies on other devices are made on demand. */
+    private final Device device;
+    private final Map<String, OnnxModel> copies = new ConcurrentHashMap<>();
     private volatile ModelInfo info;
     private volatile LayerIndex layers;
     private String scoresName;
     private String scoresNote;
 
     OnnxModel(ModelSource source, OnnxProto.Model proto, Graph graph) {
+        this(source, proto, graph, Device.cpu());
+    }
+
+    private OnnxModel(ModelSource source, OnnxProto.Model proto, Graph graph, Device device) {
         this.source = source;
         this.proto = proto;
         this.graph = graph;
+        this.device = device;
         if (graph.inputs().isEmpty()) {
             throw new LoupeException(source.path().getFileName() + " has no graph input to feed");
         }
@@ -173,8 +184,51 @@ final class OnnxModel implements ExplainableModel {
     }
 
     @Override
+    public NDManager newManager() {
+        return NDManager.newBaseManager(device, "PyTorch");
+    }
+
+    /** Any device where libtorch can compute: GPUs need its CUDA build. */
+    @Override
+    public boolean runsOn(DeviceInfo target) {
+        return target.kind() == DeviceInfo.Kind.CPU
+                || Engine.getEngine("PyTorch").hasCapability(StandardCapabilities.CUDA);
+    }
+
+    @Override
+    public ExplainableModel onDevice(DeviceInfo target) {
+        Device d = target.djlDevice();
+        if (d.equals(device)) {
+            return this;
+        }
+        if (!runsOn(target)) {
+            throw new LoupeException("cannot place " + source.path().getFileName() + " on " + target.id()
+                    + ": this libtorch has no CUDA support (install DJL's CUDA build of pytorch-native, or set "
+                    + "loupe.compute.devices=cpu)");
+        }
+        return copies.computeIfAbsent(d.toString(), id -> copyOn(d));
+    }
+
+    /** The same graph with its weights on another device, sharing this model's probed layers. */
+    OnnxModel copyOn(Device target) {
+        info();
+        NDManager manager = NDManager.newBaseManager(target, "PyTorch");
+        try {
+            OnnxModel copy = new OnnxModel(source, proto,
+                    Graph.compile(proto, source.path().toAbsolutePath().getParent(), manager), target);
+            copy.layers = layers;
+            copy.info = info;
+            return copy;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw new LoupeException("cannot copy " + source.path().getFileName() + " to " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Tensor predict(Tensor batch) {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager m = newManager()) {
             NDArray x = m.create(batch.data(), new Shape(batch.shape()));
             NDArray scores = forward(x);
             return new Tensor(scores.toFloatArray(), scores.getShape().getShape());
@@ -237,6 +291,7 @@ final class OnnxModel implements ExplainableModel {
 
     @Override
     public void close() {
+        copies.values().forEach(OnnxModel::close);
         canonized.values().forEach(Graph::close);
         graph.close();
     }

@@ -14,6 +14,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.loupe.api.DeviceInfo;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.Npy;
@@ -88,6 +89,31 @@ class OnnxModelTest {
                 assertClose(npy(resource(name + "_logits.npy")), m.predict(x), 1e-4, name + " logits");
                 PassResult r = m.pass(PassRequest.inputGradient(nd(x), Objective.logit(fill(x.batchSize(), 1))));
                 assertClose(npy(resource(name + "_grad_class1.npy")), tensor(r.inputGradient()), 1e-4, name + " grad");
+            }
+        }
+    }
+
+    /**
+     * The copy the compute service asks for on another device is the same graph compiled on that
+     * device's manager; without a GPU the path is checked with a copy on a second CPU manager.
+     */
+    @Test
+    void aCopyOnAnotherDeviceComputesTheSame() {
+        Tensor x = npy(resource("tiny_residual_input.npy"));
+        try (OnnxModel m = (OnnxModel) load(resource("tiny_residual.onnx"))) {
+            assertEquals(m, m.onDevice(new DeviceInfo("cpu()", DeviceInfo.Kind.CPU, "cpu", -1, -1)));
+            try (OnnxModel copy = m.copyOn(Device.cpu())) {
+                assertEquals(m.info(), copy.info());
+                String layer = m.resolveLayer("auto");
+                PassRequest request = new PassRequest(nd(x), Objective.logit(fill(x.batchSize(), 1)), List.of(layer),
+                        true, Map.of(), null);
+                PassResult a = m.pass(request);
+                try (NDManager own = copy.newManager()) {
+                    PassResult b = copy.pass(new PassRequest(own.create(x.data(), new Shape(x.shape())),
+                            request.objective(), request.captureLayers(), true, Map.of(), null));
+                    assertClose(tensor(a.inputGradient()), tensor(b.inputGradient()), 0, "input gradient");
+                    assertClose(tensor(a.activations().get(layer)), tensor(b.activations().get(layer)), 0, layer);
+                }
             }
         }
     }

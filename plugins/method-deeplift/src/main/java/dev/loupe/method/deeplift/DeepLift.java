@@ -82,7 +82,7 @@ public final class DeepLift implements Explainer {
         ComputeService compute = context.compute();
         // plan inputs, not rows: each batch carries its references too, so a pair is never split
         ComputeService.BatchPlan plan = compute.plan(new ComputeService.Workload(n, 2 * model.bytesPerEvaluation(true), true,
-                "inputs (each with its reference)"));
+                "inputs (each with its reference)"), model);
         compute.run(plan, batch -> {
             int b = batch.size();
             int from = batch.start() * size;
@@ -91,9 +91,10 @@ public final class DeepLift implements Explainer {
             System.arraycopy(reference, from, rows, b * size, b * size);
             int[] owners = new int[2 * b];
             Arrays.setAll(owners, j -> batch.start() + j % b);
-            try (NDManager m = model.newManager()) {
+            ExplainableModel local = model.onDevice(batch.device());
+            try (NDManager m = local.newManager()) {
                 NDArray input = m.create(rows, new Shape(batchShape(inputs.shape(), 2 * b)));
-                PassResult r = model.pass(PassRequest.inputGradient(input, passObjective.select(owners))
+                PassResult r = local.pass(PassRequest.inputGradient(input, passObjective.select(owners))
                         .withRules(rules));
                 float[] multipliers = r.inputGradient().toFloatArray();
                 float[] values = explained(objective.select(owners), r.output(), adjust).toFloatArray();
