@@ -16,6 +16,7 @@ import dev.loupe.testkit.Fixtures;
 import dev.loupe.testkit.FunctionModel;
 import dev.loupe.testkit.Shapes;
 import dev.loupe.testkit.TestContext;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +34,15 @@ class KernelShapTest {
     }
 
     /**
-     * Captum's reference is itself a 3000-sample estimate, and for three inputs its own sampling noise
-     * caps any agreement at or below the manifest's 0.9 (measured): against a 40000-sample run of ours
-     * (sampled as Captum samples, paired=false) it correlates at 0.913 on input 2, 0.898 on input 4 and
-     * 0.527 on input 7, while two paired 3000-sample runs of ours agree at 0.95, 0.998 and 0.99. Those
-     * inputs are held to what the reference allows; the others to the manifest's rule.
+     * Captum's reference is one 3000-sample estimate, and Captum itself, re-run with other seeds,
+     * agrees with it at only 0.81–0.85 on input 4 and 0.36–0.48 on input 7
+     * (src/test/python/captum_kernelshap_reruns.py, which also reproduces the reference exactly with
+     * seed 0). Any of those reruns is as valid an estimate as the reference, so "matches
+     * statistically" means: at least the manifest's Pearson, or, where Captum's own reruns fall short
+     * of it, at least the agreement of Captum's worst rerun.
      */
-    private static final Map<Integer, Double> NOISY_REFERENCE_INPUTS = Map.of(2, 0.85, 4, 0.85, 7, 0.5);
-
     @Test
-    void correlatesWithCaptumOnTheShapesModelAndWithItself() {
+    void correlatesWithCaptumAsWellAsCaptumsOwnRerunsAndWithItself() throws IOException {
         // the reference's call: grid8 mask, baselines=0, n_samples=3000
         Map<String, String> call = Map.of("mask", "grid:8", "baseline", "0", "samples", "3000");
         Tensor ours = Shapes.explain(new KernelShap(), List.of(), call, 32).map();
@@ -50,16 +50,40 @@ class KernelShapTest {
         reseeded.put("seed", "1");
         Tensor again = Shapes.explain(new KernelShap(), List.of(), reseeded, 32).map();
         Tensor reference = Shapes.reference("kernelshap_grid8_n3000");
-        double min = Double.parseDouble(Shapes.rule("kernelshap_grid8_n3000").replaceAll(".*>= ([0-9.]+).*", "$1"));
+        double manifest = Double.parseDouble(Shapes.rule("kernelshap_grid8_n3000")
+                .replaceAll(".*>= ([0-9.]+).*", "$1"));
+        Map<Integer, Double> captumWorst = captumReruns();
         for (int i = 0; i < reference.batchSize(); i++) {
             double withCaptum = Fixtures.pearson(reference.item(i).data(), ours.item(i).data());
             double withItself = Fixtures.pearson(again.item(i).data(), ours.item(i).data());
-            System.out.printf("kernel-shap input %d: Pearson with Captum %.4f, with another seed %.4f%n", i,
-                    withCaptum, withItself);
+            double required = Math.min(manifest, captumWorst.get(i));
+            System.out.printf("kernel-shap input %d: Pearson with Captum %.4f (required %.2f; Captum's reruns "
+                    + "from %.2f), with another seed %.4f%n", i, withCaptum, required, captumWorst.get(i), withItself);
             assertTrue(withItself >= 0.95, "input " + i + ": two seeds agree at " + withItself);
-            double required = NOISY_REFERENCE_INPUTS.getOrDefault(i, min);
             assertTrue(withCaptum >= required, "input " + i + ": correlates with Captum at " + withCaptum);
         }
+    }
+
+    /** @return per input, the lowest Pearson of Captum's seed 1–3 reruns with the reference */
+    private static Map<Integer, Double> captumReruns() throws IOException {
+        Map<Integer, Double> worst = new java.util.TreeMap<>();
+        try (var in = KernelShapTest.class.getResourceAsStream("captum_kernelshap_reruns.csv")) {
+            List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines()
+                    .skip(1).toList();
+            for (String line : lines) {
+                String[] f = line.split(",");
+                int seed = Integer.parseInt(f[0]);
+                int input = Integer.parseInt(f[1]);
+                double r = Double.parseDouble(f[2]);
+                if (seed == 0) {
+                    assertEquals(1.0, r, 1e-3, "seed 0 reproduces the reference");
+                } else {
+                    worst.merge(input, r, Math::min);
+                }
+            }
+        }
+        assertEquals(8, worst.size());
+        return worst;
     }
 
     @Test
