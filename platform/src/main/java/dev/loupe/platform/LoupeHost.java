@@ -169,6 +169,20 @@ public final class LoupeHost implements AutoCloseable {
     }
 
     /**
+     * Scores an attribution with one installed metric (deletion, pointing game, sanity check ...).
+     *
+     * @param model the model the attribution explains
+     * @param inputs the inputs it explains
+     * @param attribution the explanation to judge
+     * @param options the metric, its parameters and object masks
+     * @return the metric's scores and curves
+     */
+    public Metric.Result evaluate(ExplainableModel model, Tensor inputs, Attribution attribution,
+            EvaluateOptions options) {
+        return explanations.evaluate(model, inputs, attribution, options);
+    }
+
+    /**
      * Runs a Gogo script in the host (the commands of {@code loupe shell}: {@code loupe:explain},
      * {@code lb}, {@code install} ...).
      *

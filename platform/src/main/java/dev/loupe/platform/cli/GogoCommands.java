@@ -15,7 +15,8 @@ import org.osgi.framework.ServiceRegistration;
  * subcommand and runs it on the live host; a failure throws, which stops a script.
  */
 public final class GogoCommands {
-    private static final String[] FUNCTIONS = {"methods", "backends", "devices", "layers", "predict", "explain", "plugins"};
+    private static final String[] FUNCTIONS = {"methods", "backends", "devices", "layers", "predict", "explain", "evaluate", "metrics",
+        "plugins"};
     private final LoupeHost host;
 
     private GogoCommands(LoupeHost host) {
@@ -64,6 +65,16 @@ public final class GogoCommands {
     /** {@code explain --model M --input X --method ID ...}. */
     public void explain(String... args) {
         run("explain", args);
+    }
+
+    /** {@code evaluate --model M --input X --masks MASKS.npy --methods a,b --metrics c,d ...}. */
+    public void evaluate(String... args) {
+        run("evaluate", args);
+    }
+
+    /** {@code metrics}. */
+    public void metrics(String... args) {
+        run("metrics", args);
     }
 
     /** {@code plugins list|install JAR|uninstall ID|enable ID|disable ID}. */

@@ -10,6 +10,8 @@ import dev.loupe.api.ExplanationContext;
 import dev.loupe.api.ExplanationRequest;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.MethodDescriptor;
+import dev.loupe.api.Metric;
+import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.ModelBackend;
 import dev.loupe.api.ModelInfo;
 import dev.loupe.api.ModelSource;
@@ -17,6 +19,7 @@ import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.ProgressListener;
 import dev.loupe.api.Tensor;
+import dev.loupe.platform.EvaluateOptions;
 import dev.loupe.platform.ExplainOptions;
 import dev.loupe.platform.Prediction;
 import dev.loupe.platform.io.ModelSidecar;
@@ -105,6 +108,32 @@ public final class Explanations {
         Attribution a = DjlSupport.withDjlClassLoader(() -> explainer.explain(model, inputs, request, context));
         double total = (System.nanoTime() - t0) / 1e6;
         return a.withTiming("method", (System.nanoTime() - t1) / 1e6).withTiming("total", total);
+    }
+
+    /**
+     * Scores an attribution with one metric. The metric gets the method that made the attribution
+     * (metrics such as the sanity check re-run it), when that method is installed.
+     */
+    public Metric.Result evaluate(ExplainableModel model, Tensor inputs, Attribution attribution,
+            EvaluateOptions options) {
+        Metric metric = metric(options.metric());
+        MetricDescriptor d = metric.descriptor();
+        var parameters = ParameterSpec.resolve(d.id(), d.parameters(), options.parameters());
+        if (options.masks() != null && options.masks().batchSize() != inputs.batchSize()) {
+            throw new LoupeException("the masks hold " + options.masks().batchSize() + " masks for "
+                    + inputs.batchSize() + " inputs; give one mask [H, W] per input, in input order");
+        }
+        Explainer method = services.explainer(attribution.methodId()).orElse(null);
+        Metric.Input input = new Metric.Input(model, inputs, attribution, method, options.masks(), parameters);
+        ExplanationContext context = context(options.progress(), options.cancellation());
+        return DjlSupport.withDjlClassLoader(() -> metric.evaluate(input, context));
+    }
+
+    /** @return the installed metric with this id */
+    public Metric metric(String id) {
+        return services.metric(id).orElseThrow(() -> new LoupeException("no metric " + id + "; installed: "
+                + (services.metrics().isEmpty() ? "(none — install metric plugins into plugins/)"
+                        : services.metrics().stream().map(m -> m.descriptor().id()).collect(Collectors.joining(", ")))));
     }
 
     /** @return the installed method with this id */

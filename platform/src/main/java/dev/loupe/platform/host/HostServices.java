@@ -56,6 +56,11 @@ public final class HostServices implements AutoCloseable {
         return sorted(metrics, m -> m.descriptor().id());
     }
 
+    /** @return the metric with this id */
+    public Optional<Metric> metric(String id) {
+        return metrics().stream().filter(m -> m.descriptor().id().equals(id)).findFirst();
+    }
+
     /** @return the highest-ranked compute service, if a compute plugin is installed */
     public Optional<ComputeService> compute() {
         return Optional.ofNullable(compute.getService());

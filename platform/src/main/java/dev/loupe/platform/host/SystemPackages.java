@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 
 /**
- * The packages the launcher's class loader exports into the framework: Loupe's API, DJL and
- * SLF4J. They come from the launcher's class path — in an embedding application, from that
+ * The packages the launcher's class loader exports into the framework: Loupe's API and renderer,
+ * DJL and SLF4J. They come from the launcher's class path — in an embedding application, from that
  * application's class path — so every bundle sees the same classes as the host: one DJL, one
  * copy of the native libraries, one logging backend.
  */
@@ -31,7 +31,9 @@ final class SystemPackages {
     static String exports() {
         String djlVersion = djlVersion();
         Set<String> exports = new TreeSet<>();
-        exports.add(loupeApiExports());
+        exports.add(loupeExports(dev.loupe.api.Explainer.class, "API", "loupe-api"));
+        // plugins that draw (feature maps, filters) use the host's renderer
+        exports.add(loupeExports(dev.loupe.render.HeatmapRenderer.class, "renderer", "loupe-render"));
         packagesOf(ai.djl.engine.Engine.class).forEach(p -> exports.add(p + ";version=" + djlVersion));
         packagesOf(ai.djl.pytorch.engine.PtEngine.class).forEach(p -> exports.add(p + ";version=" + djlVersion));
         String slf4j = osgiVersion(org.slf4j.Logger.class, "2.0.0");
@@ -50,18 +52,20 @@ final class SystemPackages {
         return osgiVersion(version);
     }
 
-    private static String loupeApiExports() {
-        Path jar = codeSource(dev.loupe.api.Explainer.class);
+    /** @return the Export-Package header of the Loupe jar that holds {@code anchor} */
+    private static String loupeExports(Class<?> anchor, String what, String artifact) {
+        Path jar = codeSource(anchor);
         try {
             Manifest mf = readManifest(jar);
             String exports = mf == null ? null : mf.getMainAttributes().getValue("Export-Package");
             if (exports == null) {
-                throw new LoupeException("the Loupe API on the class path (" + jar + ") has no OSGi manifest;"
-                        + " use the loupe-api jar built by Maven");
+                throw new LoupeException("the Loupe " + what + " on the class path (" + jar + ") has no OSGi manifest;"
+                        + " use the " + artifact + " jar built by Maven");
             }
             return exports;
         } catch (IOException e) {
-            throw new LoupeException("cannot read the Loupe API manifest from " + jar + ": " + e.getMessage(), e);
+            throw new LoupeException("cannot read the Loupe " + what + " manifest from " + jar + ": " + e.getMessage(),
+                    e);
         }
     }
 

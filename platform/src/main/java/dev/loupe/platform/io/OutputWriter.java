@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loupe.api.Attribution;
 import dev.loupe.api.Npy;
 import dev.loupe.platform.Prediction;
+import dev.loupe.render.HeatmapRenderer;
+import dev.loupe.render.HeatmapStyle;
+import dev.loupe.render.Png;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +46,24 @@ public final class OutputWriter {
      */
     public static void writeExplanation(Path dir, Attribution a, InputBatch batch, Prediction prediction,
             Map<String, Object> facts) throws IOException {
+        writeExplanation(dir, a, batch, prediction, facts, HeatmapStyle.defaults());
+    }
+
+    /**
+     * Writes one method's results into {@code dir}, drawing the overlays in a given style.
+     *
+     * @param style how the overlays are drawn (channel reduction, clamping, colour map, opacity)
+     * @throws IOException if writing fails
+     */
+    public static void writeExplanation(Path dir, Attribution a, InputBatch batch, Prediction prediction,
+            Map<String, Object> facts, HeatmapStyle style) throws IOException {
         Files.createDirectories(dir);
         Npy.write(dir.resolve("attribution.npy"), a.map());
         if (a.layerMap() != null) {
             Npy.write(dir.resolve("attribution-layer.npy"), a.layerMap());
         }
         for (int i = 0; i < a.map().batchSize(); i++) {
-            Overlay.write(a.map().item(i), batch.display().item(i), dir.resolve("overlay-" + i + ".png"));
+            Png.write(HeatmapRenderer.render(a.map(), i, batch.display(), style), dir.resolve("overlay-" + i + ".png"));
         }
         JSON.writeValue(dir.resolve("summary.json").toFile(), summary(a, batch.names(), prediction, facts));
     }

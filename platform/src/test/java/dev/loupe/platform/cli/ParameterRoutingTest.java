@@ -32,19 +32,19 @@ class ParameterRoutingTest {
 
     @Test
     void aKeyGoesToEveryMethodDeclaringItAndAQualifiedKeyToOne() {
-        Map<String, Map<String, String>> r = ExplainCommand.route(Map.of("seed", "4", "steps", "8", "sg.samples", "3"), both());
+        Map<String, Map<String, String>> r = MethodOptions.route(Map.of("seed", "4", "steps", "8", "sg.samples", "3"), both());
         assertEquals(Map.of("seed", "4", "steps", "8"), r.get("ig"));
         assertEquals(Map.of("seed", "4", "samples", "3"), r.get("sg"));
     }
 
     @Test
     void aKeyNoMethodDeclaresIsAnError() {
-        LoupeException e = assertThrows(LoupeException.class, () -> ExplainCommand.route(Map.of("abs", "true"), both()));
-        assertTrue(e.getMessage().contains("none of the methods ig, sg has a parameter abs"), e.getMessage());
+        LoupeException e = assertThrows(LoupeException.class, () -> MethodOptions.route(Map.of("abs", "true"), both()));
+        assertTrue(e.getMessage().contains("none of ig, sg has a parameter abs"), e.getMessage());
     }
 
     @Test
     void oneMethodGetsEverythingAndReportsUnknownKeysItself() {
-        assertEquals(Map.of("abs", "true"), ExplainCommand.route(Map.of("abs", "true"), Map.of("ig", IG)).get("ig"));
+        assertEquals(Map.of("abs", "true"), MethodOptions.route(Map.of("abs", "true"), Map.of("ig", IG)).get("ig"));
     }
 }
