@@ -3,8 +3,6 @@ package dev.loupe.api;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Everything the host and users need to know about a method before running it.
@@ -33,18 +31,6 @@ public record MethodDescriptor(String id, String displayName, String family, Str
      * @throws LoupeException naming the missing capabilities and what the backend offers
      */
     public void checkSupportedBy(ExplainableModel model) {
-        Set<Capability> missing = EnumSet.noneOf(Capability.class);
-        missing.addAll(requires);
-        missing.removeAll(model.capabilities());
-        if (!missing.isEmpty()) {
-            throw new LoupeException(id + " needs " + names(missing) + "; the " + model.backendId()
-                    + " backend offers " + names(model.capabilities())
-                    + " only (choose another backend with --backend)");
-        }
-    }
-
-    private static String names(Set<Capability> caps) {
-        return caps.isEmpty() ? "nothing" : caps.stream().map(Enum::name).collect(Collectors.toCollection(TreeSet::new))
-                .stream().collect(Collectors.joining(", "));
+        Capability.check(id, requires, model);
     }
 }

@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The scalar per input that an explanation explains: a class score of an output tensor, its
- * probability, or the contrast between two classes.
+ * probability, or the contrast between two classes; on a layer, a channel's total or one neuron
+ * (what activation maximisation and prototypes look at).
  *
  * @param kind how the score is formed
  * @param output the output tensor name, or null for the model's default explained output
- * @param targets one class index per input in the batch
+ * @param targets one class (or channel) index per input in the batch
  * @param contrast for {@link Kind#CONTRAST}: the class subtracted, one per input; otherwise null
+ * @param positions one flat index into the axes after the channel per input (a neuron: y·W + x
+ *     in an [N, C, H, W] layer), or null to sum over them
  */
-public record Objective(Kind kind, String output, int[] targets, int[] contrast) {
+public record Objective(Kind kind, String output, int[] targets, int[] contrast, int[] positions) {
 
     /** How the objective is formed from the output tensor. */
     public enum Kind {
@@ -31,6 +34,33 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
         if (kind == Kind.CONTRAST && (contrast == null || contrast.length != targets.length)) {
             throw new IllegalArgumentException("a contrast objective needs one contrast class per target");
         }
+        if (positions != null && (kind != Kind.LOGIT || positions.length != targets.length)) {
+            throw new IllegalArgumentException("a neuron objective is a LOGIT objective with one position per target");
+        }
+    }
+
+    /** An objective over whole classes or channels. */
+    public Objective(Kind kind, String output, int[] targets, int[] contrast) {
+        this(kind, output, targets, contrast, null);
+    }
+
+    /**
+     * @param layer the layer (tensor or node name)
+     * @param channels the channel per input
+     * @return the sum of each channel over its positions (its mean times the positions)
+     */
+    public static Objective channel(String layer, int... channels) {
+        return new Objective(Kind.LOGIT, layer, channels, null, null);
+    }
+
+    /**
+     * @param layer the layer (tensor or node name)
+     * @param channels the channel per input
+     * @param positions the flat position per input in the axes after the channel (y·W + x)
+     * @return one neuron's value per input
+     */
+    public static Objective neuron(String layer, int[] channels, int[] positions) {
+        return new Objective(Kind.LOGIT, layer, channels, null, positions);
     }
 
     /** @return the raw score of {@code targets} on the default output */
@@ -53,13 +83,17 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
     public Objective select(int[] inputs) {
         int[] t = new int[inputs.length];
         int[] c = contrast == null ? null : new int[inputs.length];
+        int[] p = positions == null ? null : new int[inputs.length];
         for (int j = 0; j < inputs.length; j++) {
             t[j] = targets[inputs[j]];
             if (c != null) {
                 c[j] = contrast[inputs[j]];
             }
+            if (p != null) {
+                p[j] = positions[inputs[j]];
+            }
         }
-        return new Objective(kind, output, t, c);
+        return new Objective(kind, output, t, c, p);
     }
 
     /**
@@ -77,6 +111,9 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
             throw new LoupeException("the objective has " + targets.length + " targets for a batch of " + n
                     + " inputs; give one target class per input");
         }
+        if (positions != null) {
+            return neuronValues(scores, n);
+        }
         NDArray perClass = scores.getShape().dimension() > 2
                 ? scores.reshape(n, scores.getShape().get(1), -1).sum(new int[] {2})
                 : scores;
@@ -89,6 +126,22 @@ public record Objective(Kind kind, String output, int[] targets, int[] contrast)
             picked = picked.sub(values.mul(values.getManager().create(contrast).oneHot(classes)).sum(new int[] {1}));
         }
         return picked;
+    }
+
+    private NDArray neuronValues(NDArray scores, long n) {
+        int channels = (int) scores.getShape().get(1);
+        check(targets, channels);
+        long size = scores.getShape().size() / n / channels;
+        int[] flat = new int[targets.length];
+        for (int i = 0; i < flat.length; i++) {
+            if (positions[i] < 0 || positions[i] >= size) {
+                throw new LoupeException("neuron position " + positions[i] + " is out of range: the layer has " + size
+                        + " positions per channel (0.." + (size - 1) + ")");
+            }
+            flat[i] = (int) (targets[i] * size + positions[i]);
+        }
+        NDArray values = scores.reshape(n, -1);
+        return values.mul(values.getManager().create(flat).oneHot((int) (channels * size))).sum(new int[] {1});
     }
 
     private static void check(int[] classes, int count) {

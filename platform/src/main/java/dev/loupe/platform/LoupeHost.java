@@ -12,6 +12,9 @@ import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.Explainer;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.MethodDescriptor;
+import dev.loupe.api.Inspection;
+import dev.loupe.api.Inspector;
+import dev.loupe.api.InspectorDescriptor;
 import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.Metric;
 import dev.loupe.api.ModelSource;
@@ -180,6 +183,22 @@ public final class LoupeHost implements AutoCloseable {
     public Metric.Result evaluate(ExplainableModel model, Tensor inputs, Attribution attribution,
             EvaluateOptions options) {
         return explanations.evaluate(model, inputs, attribution, options);
+    }
+
+    /**
+     * Looks inside a model with an installed inspector.
+     *
+     * @param model the model
+     * @param options the inspector, inputs, layers, unit and parameters
+     * @return arrays, figures and tables
+     */
+    public Inspection inspect(ExplainableModel model, InspectOptions options) {
+        return explanations.inspect(model, options);
+    }
+
+    /** @return the installed inspectors */
+    public List<InspectorDescriptor> inspectors() {
+        return services.inspectors().stream().map(Inspector::descriptor).toList();
     }
 
     /**

@@ -15,7 +15,7 @@ import org.osgi.framework.ServiceRegistration;
  * subcommand and runs it on the live host; a failure throws, which stops a script.
  */
 public final class GogoCommands {
-    private static final String[] FUNCTIONS = {"methods", "backends", "devices", "layers", "predict", "explain", "evaluate", "metrics",
+    private static final String[] FUNCTIONS = {"methods", "backends", "devices", "layers", "predict", "explain", "evaluate", "metrics", "inspect",
         "plugins"};
     private final LoupeHost host;
 
@@ -70,6 +70,11 @@ public final class GogoCommands {
     /** {@code evaluate --model M --input X --masks MASKS.npy --methods a,b --metrics c,d ...}. */
     public void evaluate(String... args) {
         run("evaluate", args);
+    }
+
+    /** {@code inspect ID --model M [--input X] [--layer L] [--unit N|--target C] ...}. */
+    public void inspect(String... args) {
+        run("inspect", args);
     }
 
     /** {@code metrics}. */

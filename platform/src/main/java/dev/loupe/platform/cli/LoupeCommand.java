@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 @Command(name = "loupe", mixinStandardHelpOptions = true, version = "Loupe 0.1.0",
         description = "Explains the decisions of neural networks: attribution methods as plugins.",
         subcommands = {MethodsCommand.class, BackendsCommand.class, DevicesCommand.class, LayersCommand.class,
-                PredictCommand.class, ExplainCommand.class, EvaluateCommand.class, MetricsCommand.class,
+                PredictCommand.class, ExplainCommand.class, EvaluateCommand.class, MetricsCommand.class, InspectCommand.class,
                 PluginsCommand.class, ShellCommand.class, RunCommand.class},
         footer = {"", "Global options -v/--verbose and --home DIR are read before the subcommand."})
 public final class LoupeCommand implements Runnable {

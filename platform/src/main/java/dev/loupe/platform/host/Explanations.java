@@ -8,6 +8,10 @@ import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.Explainer;
 import dev.loupe.api.ExplanationContext;
 import dev.loupe.api.ExplanationRequest;
+import dev.loupe.api.Inspection;
+import dev.loupe.api.InspectionRequest;
+import dev.loupe.api.Inspector;
+import dev.loupe.api.InspectorDescriptor;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.Metric;
@@ -21,11 +25,14 @@ import dev.loupe.api.ProgressListener;
 import dev.loupe.api.Tensor;
 import dev.loupe.platform.EvaluateOptions;
 import dev.loupe.platform.ExplainOptions;
+import dev.loupe.platform.InspectOptions;
 import dev.loupe.platform.Prediction;
 import dev.loupe.platform.io.ModelSidecar;
 import java.nio.file.Files;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -127,6 +134,34 @@ public final class Explanations {
         Metric.Input input = new Metric.Input(model, inputs, attribution, method, options.masks(), parameters);
         ExplanationContext context = context(options.progress(), options.cancellation());
         return DjlSupport.withDjlClassLoader(() -> metric.evaluate(input, context));
+    }
+
+    /** Runs an inspector (feature maps, filters, prototypes, activation maximisation, embeddings). */
+    public Inspection inspect(ExplainableModel model, InspectOptions options) {
+        Inspector inspector = inspector(options.inspector());
+        InspectorDescriptor d = inspector.descriptor();
+        d.checkSupportedBy(model);
+        if (d.needsInputs() && options.inputs() == null) {
+            throw new LoupeException(d.id() + " needs inputs: give --input (a .npy batch, an image or a folder)");
+        }
+        var parameters = ParameterSpec.resolve(d.id(), d.parameters(), options.parameters());
+        InspectionRequest request = new InspectionRequest(options.inputs(), options.display(), options.names(),
+                options.labels(), options.layers(), options.unit(), options.target(), parameters);
+        ExplanationContext context = context(options.progress(), options.cancellation());
+        long t0 = System.nanoTime();
+        Inspection found = DjlSupport.withDjlClassLoader(() -> inspector.inspect(model, request, context));
+        Map<String, Object> details = new LinkedHashMap<>(found.details());
+        details.putIfAbsent("parameters", parameters);
+        details.put("millis", (System.nanoTime() - t0) / 1e6);
+        return new Inspection(found.inspectorId(), found.arrays(), found.figures(), found.tables(), details);
+    }
+
+    /** @return the installed inspector with this id */
+    public Inspector inspector(String id) {
+        return services.inspector(id).orElseThrow(() -> new LoupeException("no inspector " + id + "; installed: "
+                + (services.inspectors().isEmpty() ? "(none — install inspector plugins into plugins/)"
+                        : services.inspectors().stream().map(i -> i.descriptor().id())
+                                .collect(Collectors.joining(", ")))));
     }
 
     /** @return the installed metric with this id */

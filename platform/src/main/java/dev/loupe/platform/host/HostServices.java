@@ -2,6 +2,7 @@ package dev.loupe.platform.host;
 
 import dev.loupe.api.ComputeService;
 import dev.loupe.api.Explainer;
+import dev.loupe.api.Inspector;
 import dev.loupe.api.Metric;
 import dev.loupe.api.ModelBackend;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ public final class HostServices implements AutoCloseable {
     private final ServiceTracker<Explainer, Explainer> explainers;
     private final ServiceTracker<ModelBackend, ModelBackend> backends;
     private final ServiceTracker<Metric, Metric> metrics;
+    private final ServiceTracker<Inspector, Inspector> inspectors;
     private final ServiceTracker<ComputeService, ComputeService> compute;
 
     /** @param context the framework's context */
@@ -28,6 +30,7 @@ public final class HostServices implements AutoCloseable {
         explainers = open(new ServiceTracker<>(context, Explainer.class, null));
         backends = open(new ServiceTracker<>(context, ModelBackend.class, null));
         metrics = open(new ServiceTracker<>(context, Metric.class, null));
+        inspectors = open(new ServiceTracker<>(context, Inspector.class, null));
         compute = open(new ServiceTracker<>(context, ComputeService.class, null));
     }
 
@@ -54,6 +57,16 @@ public final class HostServices implements AutoCloseable {
     /** @return installed metrics, sorted by id */
     public List<Metric> metrics() {
         return sorted(metrics, m -> m.descriptor().id());
+    }
+
+    /** @return installed inspectors, sorted by id */
+    public List<Inspector> inspectors() {
+        return sorted(inspectors, i -> i.descriptor().id());
+    }
+
+    /** @return the inspector with this id */
+    public Optional<Inspector> inspector(String id) {
+        return inspectors().stream().filter(i -> i.descriptor().id().equals(id)).findFirst();
     }
 
     /** @return the metric with this id */
@@ -93,6 +106,7 @@ public final class HostServices implements AutoCloseable {
         explainers.close();
         backends.close();
         metrics.close();
+        inspectors.close();
         compute.close();
     }
 }

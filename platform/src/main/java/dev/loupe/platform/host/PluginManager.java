@@ -2,6 +2,7 @@ package dev.loupe.platform.host;
 
 import dev.loupe.api.Explainer;
 import dev.loupe.api.LoupeException;
+import dev.loupe.api.Inspector;
 import dev.loupe.api.Metric;
 import dev.loupe.api.ModelBackend;
 import java.io.IOException;
@@ -297,7 +298,8 @@ public final class PluginManager {
         }
         List<String> ids = new ArrayList<>();
         for (ServiceReference<?> r : refs) {
-            for (String key : List.of(Explainer.PROPERTY_ID, ModelBackend.PROPERTY_ID, Metric.PROPERTY_ID)) {
+            for (String key : List.of(Explainer.PROPERTY_ID, ModelBackend.PROPERTY_ID, Metric.PROPERTY_ID,
+                    Inspector.PROPERTY_ID)) {
                 Object v = r.getProperty(key);
                 if (v != null) {
                     ids.add(v.toString());

@@ -93,6 +93,36 @@ class OnnxModelTest {
         }
     }
 
+    /** A channel's objective is its sum; a neuron's is its value, and its gradient flows from that one element. */
+    @Test
+    void channelAndNeuronObjectivesReadTheLayer() {
+        Tensor x = npy(resource("tiny_cnn_input.npy"));
+        try (OnnxModel m = (OnnxModel) load(resource("tiny_cnn.onnx"))) {
+            String layer = m.resolveLayer("auto");
+            int n = x.batchSize();
+            PassResult plain = m.pass(new PassRequest(nd(x), null, List.of(layer), false, Map.of(), null));
+            float[] a = plain.activations().get(layer).toFloatArray();
+            long[] shape = plain.activations().get(layer).getShape().getShape();
+            int positions = (int) (a.length / n / shape[1]);
+            int[] channels = fill(n, 1);
+            PassResult sum = m.pass(PassRequest.inputGradient(nd(x), Objective.channel(layer, channels)));
+            int[] where = new int[n];
+            java.util.Arrays.setAll(where, i -> (3 * i + 2) % positions);
+            PassResult one = m.pass(PassRequest.inputGradient(nd(x), Objective.neuron(layer, channels, where)));
+            for (int i = 0; i < n; i++) {
+                double total = 0;
+                for (int p = 0; p < positions; p++) {
+                    total += a[(int) ((i * shape[1] + 1) * positions + p)];
+                }
+                assertEquals(total, sum.objective().toFloatArray()[i], 1e-4 * Math.max(1, Math.abs(total)));
+                assertEquals(a[(int) ((i * shape[1] + 1) * positions + where[i])], one.objective().toFloatArray()[i],
+                        1e-6);
+            }
+            assertThrows(LoupeException.class, () -> m.pass(PassRequest.inputGradient(nd(x),
+                    Objective.neuron(layer, channels, fill(n, positions)))));
+        }
+    }
+
     /**
      * The copy the compute service asks for on another device is the same graph compiled on that
      * device's manager; without a GPU the path is checked with a copy on a second CPU manager.
