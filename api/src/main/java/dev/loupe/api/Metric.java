@@ -33,12 +33,23 @@ public interface Metric {
      * @param method the method that produced it, or null
      * @param masks ground-truth object masks [N, H, W] (1 = object), or null
      * @param parameters the metric's resolved parameters
+     * @param objective what the attribution explains (kind, output tensor, targets): metrics that score
+     *     the model or re-run the method use it
      */
     record Input(ExplainableModel model, Tensor inputs, Attribution attribution, Explainer method, Tensor masks,
-            Map<String, Object> parameters) {
-        /** Copies the parameters. */
+            Map<String, Object> parameters, Objective objective) {
+        /** Copies the parameters; the objective defaults to the raw logit of the attribution's targets. */
         public Input {
             parameters = Map.copyOf(parameters);
+            if (objective == null && attribution != null && attribution.targets() != null) {
+                objective = Objective.logit(attribution.targets());
+            }
+        }
+
+        /** An input whose attribution explains the raw logit of its targets on the default output. */
+        public Input(ExplainableModel model, Tensor inputs, Attribution attribution, Explainer method, Tensor masks,
+                Map<String, Object> parameters) {
+            this(model, inputs, attribution, method, masks, parameters, null);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.loupe.api.MethodDescriptor;
 import dev.loupe.api.Metric;
 import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.Npy;
+import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import dev.loupe.platform.EvaluateOptions;
@@ -115,6 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     try {
                         Metric.Result r = host.evaluate(m, batch.inputs(), a, EvaluateOptions.of(metric.id())
                                 .withParameters(paramsByMetric.get(metric.id())).withMasks(objectMasks)
+                                .withObjective(new Objective(methods.scoreKind(), model.output, a.targets(), null))
                                 .withMonitor(new ConsoleProgress(err), () -> false));
                         row.put(metric.id(), r);
                         report.score(a.methodId(), metric, r);

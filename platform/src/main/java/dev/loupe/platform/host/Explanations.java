@@ -131,7 +131,8 @@ public final class Explanations {
                     + inputs.batchSize() + " inputs; give one mask [H, W] per input, in input order");
         }
         Explainer method = services.explainer(attribution.methodId()).orElse(null);
-        Metric.Input input = new Metric.Input(model, inputs, attribution, method, options.masks(), parameters);
+        Metric.Input input = new Metric.Input(model, inputs, attribution, method, options.masks(), parameters,
+                options.objective());
         ExplanationContext context = context(options.progress(), options.cancellation());
         return DjlSupport.withDjlClassLoader(() -> metric.evaluate(input, context));
     }

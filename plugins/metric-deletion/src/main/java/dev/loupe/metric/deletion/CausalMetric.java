@@ -127,7 +127,10 @@ abstract class CausalMetric implements Metric {
         for (int j = 0; j <= steps; j++) {
             moved[j] = (int) Math.round((double) j * plane / steps);
         }
-        Objective objective = logit ? Objective.logit(targets) : Objective.probability(targets);
+        // the metric's own score (RISE: the probability) of the output the attribution explains
+        String output = input.objective() == null ? null : input.objective().output();
+        Objective objective = new Objective(logit ? Objective.Kind.LOGIT : Objective.Kind.PROBABILITY, output,
+                targets, null);
         PerturbationSweep sweep = new PerturbationSweep(input.model(), objective, x, context);
         float[][] curves = sweep.objectives(steps + 1, (i, j, dest, off) -> {
             int src = i * size;

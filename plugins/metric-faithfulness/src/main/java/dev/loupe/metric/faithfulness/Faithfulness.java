@@ -15,20 +15,16 @@ final class Faithfulness {
     private Faithfulness() {
     }
 
-    /**
-     * The attribution records its targets but not the objective's kind, so the metrics read the raw
-     * score (logit) of each target on the model's explained output.
-     *
-     * @return the logit of each input's explained class
-     */
+    /** @return what the attribution explains (by default the logit of each input's explained class) */
     static Objective objective(String metric, Metric.Input input) {
-        int[] targets = input.attribution().targets();
+        Objective objective = input.objective();
         int n = input.inputs().batchSize();
-        if (targets == null || targets.length != n) {
-            throw new LoupeException(metric + ": the attribution explains " + (targets == null ? 0 : targets.length)
-                    + " targets for " + n + " inputs; evaluate it on the inputs it was computed for");
+        if (objective == null || objective.targets().length != n) {
+            throw new LoupeException(metric + ": the attribution explains "
+                    + (objective == null ? 0 : objective.targets().length) + " targets for " + n
+                    + " inputs; evaluate it on the inputs it was computed for");
         }
-        return Objective.logit(targets);
+        return objective;
     }
 
     /** @throws LoupeException unless the map has one value per input element */

@@ -8,6 +8,7 @@ import dev.loupe.api.Attribution;
 import dev.loupe.api.ExplainableModel;
 import dev.loupe.api.ExplanationRequest;
 import dev.loupe.api.Metric;
+import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import dev.loupe.method.integratedgradients.IntegratedGradients;
@@ -79,6 +80,29 @@ class CompletenessTest {
             System.out.println("completeness of IG (50 Gauss-Legendre steps) on shapes: " + r.scores().get("score")
                     + ", relative " + r.scores().get("relative"));
             assertTrue(r.scores().get("relative") < 0.05, r.scores().toString());
+        }
+    }
+
+    /** An attribution of the probability is judged on the probability, as the metric input says. */
+    @Test
+    void scoresTheObjectiveTheAttributionExplains() {
+        IntegratedGradients ig = new IntegratedGradients();
+        try (ExplainableModel model = Shapes.model()) {
+            Tensor x = Shapes.inputs();
+            TestContext context = new TestContext(16);
+            Objective probability = Objective.probability(Shapes.labels());
+            Attribution a = ig.explain(model, x, new ExplanationRequest(probability, List.of(),
+                    ParameterSpec.resolve(ig.descriptor().id(), ig.descriptor().parameters(), Map.of())), context);
+            Metric.Result r = metric.evaluate(new Metric.Input(model, x, a, ig, null, Map.of("baseline", 0.0),
+                    probability), context);
+            Metric.Result asLogit = metric.evaluate(new Metric.Input(model, x, a, ig, null, Map.of("baseline", 0.0)),
+                    context);
+            for (int i = 0; i < 8; i++) {
+                assertEquals(a.convergenceDelta()[i], r.scores().get("delta-" + i), 1e-4, "input " + i);
+                assertTrue(Math.abs(r.scores().get("gap-" + i)) <= 1, "a probability moves by at most 1");
+            }
+            assertTrue(asLogit.scores().get("score") > 10 * r.scores().get("score"),
+                    "read as logits, the same map is far from complete: " + asLogit.scores());
         }
     }
 }

@@ -11,7 +11,6 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.Metric;
 import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.ModelInfo.LayerInfo;
-import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.ProgressListener;
 import dev.loupe.api.Tensor;
@@ -95,7 +94,7 @@ public final class ModelRandomization implements Metric {
         int n = input.inputs().batchSize();
         float[][] reference = planes(original.map(), reduction, absolute, n);
         // the same objective, layers and parameters as the original run
-        ExplanationRequest request = new ExplanationRequest(Objective.logit(original.targets()), original.layers(),
+        ExplanationRequest request = new ExplanationRequest(input.objective(), original.layers(),
                 original.parameters());
         ExplanationContext quiet = context.withProgress(ProgressListener.NONE);
         int steps = layers.size();
