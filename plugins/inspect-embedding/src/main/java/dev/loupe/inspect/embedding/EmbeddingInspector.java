@@ -36,7 +36,7 @@ public final class EmbeddingInspector implements Inspector {
     /** The fewest inputs a map is drawn for. */
     public static final int MIN_INPUTS = 5;
     /** Below this many inputs {@code tsne-algorithm=auto} takes the exact gradient, from it on Barnes–Hut. */
-    public static final int EXACT_BELOW = 1000;
+    public static final int EXACT_BELOW = 500;
     /** Neighbours of the leave-one-out vote that scores how well the map keeps the labels apart. */
     public static final int KNN = 5;
     private static final int THUMBNAIL = 40;

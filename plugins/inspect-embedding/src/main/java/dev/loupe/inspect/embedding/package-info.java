@@ -23,9 +23,11 @@
  *
  * <h2>Choices</h2>
  * <ul>
- * <li>{@code tsne-algorithm=auto} takes the exact gradient below 1000 inputs and Barnes–Hut from
- * there: exact is the reference and still takes only a few seconds at 1000 points (O(N²) per
- * iteration, rows in parallel); above that Barnes–Hut's O(N log N) wins.</li>
+ * <li>{@code tsne-algorithm=auto} takes the exact gradient below 500 inputs and Barnes–Hut from
+ * there. Exact is the reference (and what the acceptance test runs: 400 shapes in under a second);
+ * measured on two cores with 1000 iterations, both take about a second at 400 points, but exact needs
+ * 7.4 s at 1000 and 27 s at 2000 points against Barnes–Hut's 4.2 s and 12 s (36 s at 5000), with the
+ * same 5-NN accuracy and a KL divergence within 5 %.</li>
  * <li>{@code standardize} is off by default: a layer's features share their units, so a channel that
  * varies more carries more of the layer's distinctions; standardising would give near-dead channels'
  * noise the same weight. scikit-learn's t-SNE and PCA do not standardise either.</li>

@@ -111,6 +111,15 @@ class EmbeddingInspectorTest {
                     () -> inspector.inspect(model, request(small, null, Map.of()), new TestContext(8)));
             assertTrue(few.getMessage().contains("at least 5 inputs") && few.getMessage().contains("got 3"),
                     few.getMessage());
+            // five inputs are enough: the perplexity drops to (5 − 1) / 3
+            Inspection five = inspector.inspect(model, request(ShapesGenerator.generate(5, 2), null,
+                    Map.of("method", "both")), new TestContext(8));
+            assertEquals(4 / 3.0, (Double) five.details().get("tsne perplexity"), 1e-12);
+            for (Tensor map : five.arrays().values()) {
+                for (float v : map.data()) {
+                    assertTrue(Float.isFinite(v), "finite map");
+                }
+            }
             LoupeException labels = assertThrows(LoupeException.class, () -> inspector.inspect(model,
                     request(batch, Arrays.copyOf(batch.labels(), 7), Map.of()), new TestContext(8)));
             assertTrue(labels.getMessage().contains("7 labels for 10 inputs"), labels.getMessage());
