@@ -13,6 +13,7 @@ import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import dev.loupe.inspect.LayerActivations;
 import dev.loupe.render.Colormap;
+import dev.loupe.render.TileGrid;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

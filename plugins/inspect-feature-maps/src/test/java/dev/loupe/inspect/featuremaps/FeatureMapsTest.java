@@ -17,6 +17,7 @@ import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.PassRequest;
 import dev.loupe.api.Tensor;
 import dev.loupe.render.Colormap;
+import dev.loupe.render.TileGrid;
 import dev.loupe.testkit.Fixtures;
 import dev.loupe.testkit.Shapes;
 import dev.loupe.testkit.TestContext;

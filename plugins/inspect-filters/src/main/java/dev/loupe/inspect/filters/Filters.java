@@ -12,6 +12,7 @@ import dev.loupe.api.ModelInfo;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
 import dev.loupe.inspect.LayerActivations;
+import dev.loupe.render.TileGrid;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

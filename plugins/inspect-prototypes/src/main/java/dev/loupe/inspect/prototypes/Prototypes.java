@@ -14,6 +14,7 @@ import dev.loupe.api.Tensor;
 import dev.loupe.inspect.LayerActivations;
 import dev.loupe.render.HeatmapRenderer;
 import dev.loupe.render.HeatmapStyle;
+import dev.loupe.render.TileGrid;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

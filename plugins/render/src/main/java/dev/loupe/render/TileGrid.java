@@ -1,4 +1,4 @@
-package dev.loupe.inspect.featuremaps;
+package dev.loupe.render;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -12,16 +12,14 @@ import java.util.List;
  * Equally sized tiles in a grid, each with a caption of one or more lines above or below it, and an
  * optional title line on top. Tiles are copied pixel for pixel (callers enlarge them by whole factors
  * first), so a tile's colours are exactly the ones computed for it. White background, headless.
- *
- * <p>The same small class lives in each inspector bundle of this family (feature maps, filters,
- * prototypes): the host's renderer has grids with row and column labels only, not one caption per
- * cell.
+ * Where {@link ComparisonGrid} labels rows and columns, this captions every cell (feature maps with
+ * their channel index, filters, prototypes with their scores).
  */
-final class TileGrid {
+public final class TileGrid {
     /** Pixels between tiles. */
-    static final int GAP = 6;
+    public static final int GAP = 6;
     /** Pixels around the grid. */
-    static final int MARGIN = 8;
+    public static final int MARGIN = 8;
 
     private static final Color TEXT = new Color(0x222222);
     private static final Font CAPTION = new Font(Font.SANS_SERIF, Font.PLAIN, 1).deriveFont(11f);
@@ -41,43 +39,43 @@ final class TileGrid {
      * @param below whether captions lie below their tiles (otherwise above)
      * @param titleHeight the height of the title band on top (0 without a title)
      */
-    record Layout(int count, int columns, int tileWidth, int tileHeight, int captionHeight, boolean below,
+    public record Layout(int count, int columns, int tileWidth, int tileHeight, int captionHeight, boolean below,
             int titleHeight) {
 
         /** @return rows of tiles */
-        int rows() {
+        public int rows() {
             return (count + columns - 1) / columns;
         }
 
         /** @return the width of the tiles and margins (the figure is wider where its title needs it) */
-        int width() {
+        public int width() {
             return 2 * MARGIN + columns * tileWidth + (columns - 1) * GAP;
         }
 
         /** @return the figure's height */
-        int height() {
+        public int height() {
             return 2 * MARGIN + titleHeight + rows() * (tileHeight + captionHeight) + (rows() - 1) * GAP;
         }
 
         /** @return the left edge of tile {@code i} */
-        int tileX(int i) {
+        public int tileX(int i) {
             return MARGIN + (i % columns) * (tileWidth + GAP);
         }
 
         /** @return the top edge of tile {@code i} (its picture, not its caption) */
-        int tileY(int i) {
+        public int tileY(int i) {
             return MARGIN + titleHeight + (i / columns) * (tileHeight + captionHeight + GAP)
                     + (below ? 0 : captionHeight);
         }
 
         /** @return the top edge of tile {@code i}'s caption band */
-        int captionY(int i) {
+        public int captionY(int i) {
             return below ? tileY(i) + tileHeight : tileY(i) - captionHeight;
         }
     }
 
     /** @return the columns of a near-square grid for {@code count} tiles: ceil(sqrt(count)) */
-    static int squareColumns(int count) {
+    public static int squareColumns(int count) {
         return Math.max(1, (int) Math.ceil(Math.sqrt(count)));
     }
 
@@ -91,7 +89,7 @@ final class TileGrid {
      * @param title whether there is a title line
      * @return the layout {@link #draw} uses for the same arguments
      */
-    static Layout layout(int count, int columns, int tileWidth, int tileHeight, int captionLines, boolean below,
+    public static Layout layout(int count, int columns, int tileWidth, int tileHeight, int captionLines, boolean below,
             boolean title) {
         int line = metrics(CAPTION).getHeight();
         int captionHeight = captionLines == 0 ? 0 : captionLines * line + 2;
@@ -110,7 +108,7 @@ final class TileGrid {
      * @param below captions below the tiles
      * @return an RGB picture on white
      */
-    static BufferedImage draw(String title, List<BufferedImage> tiles, List<List<String>> captions, int columns,
+    public static BufferedImage draw(String title, List<BufferedImage> tiles, List<List<String>> captions, int columns,
             boolean below) {
         int tw = tiles.get(0).getWidth();
         int th = tiles.get(0).getHeight();
@@ -158,7 +156,7 @@ final class TileGrid {
      * Enlarges a picture by a whole factor, nearest neighbour, so every source pixel becomes a
      * {@code factor × factor} block of exactly its colour.
      */
-    static BufferedImage enlarge(BufferedImage image, int factor) {
+    public static BufferedImage enlarge(BufferedImage image, int factor) {
         if (factor == 1) {
             return image;
         }
