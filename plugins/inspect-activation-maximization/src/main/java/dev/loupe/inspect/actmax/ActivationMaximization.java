@@ -160,6 +160,7 @@ public final class ActivationMaximization implements Inspector {
         final double[][] curve;
         int done;
         double stepMillis;
+        long passNanos;
 
         Run(ExplainableModel model, InspectionRequest request, ExplanationContext context) {
             this.model = model;
@@ -339,8 +340,10 @@ public final class ActivationMaximization implements Inspector {
                 double[] values = new double[k];
                 double[][] acts = divLayer == null ? null : new double[k][];
                 long[][] actShape = new long[1][];
+                long p0 = System.nanoTime();
                 gradients(x, gx, values, acts, actShape);
                 double[][] extra = divLayer == null ? null : diversityGradients(x, acts, actShape[0]);
+                passNanos += System.nanoTime() - p0;
                 for (int i = 0; i < k; i++) {
                     double[] g = new double[channels * hw];
                     for (int q = 0; q < g.length; q++) {
@@ -539,6 +542,7 @@ public final class ActivationMaximization implements Inspector {
             details.put("tv", tv);
             details.put("timeMillis", millis);
             details.put("millisPerStep", stepMillis);
+            details.put("passMillisPerStep", done == 0 ? 0.0 : passNanos / 1e6 / done);
             if (divLayer != null) {
                 details.put("diversityLayer", divLayer);
             }

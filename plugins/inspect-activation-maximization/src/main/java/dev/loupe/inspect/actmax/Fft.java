@@ -2,13 +2,15 @@ package dev.loupe.inspect.actmax;
 
 /**
  * A complex discrete Fourier transform of one length, in plain Java: iterative radix-2 for powers of
- * two, Bluestein's chirp-z (three radix-2 transforms of the next power of two ≥ 2n − 1) otherwise, so
+ * two, recursive mixed radix for lengths whose prime factors are at most 7 (224 = 2⁵·7: O(n Σ factors)),
+ * Bluestein's chirp-z (three radix-2 transforms of the next power of two ≥ 2n − 1) otherwise, so
  * every length costs O(n log n). Forward is {@code X_k = Σ_j x_j e^{−2πi jk/n}}; the inverse is
  * unnormalised ({@code e^{+2πi jk/n}}). Not thread-safe (it keeps scratch arrays).
  */
 final class Fft {
     private final int n;
     private final Radix2 radix2;
+    private final MixedRadix mixed;
     // Bluestein: chirp w_t = e^{-πi t²/n}, and the FFT of the conjugate chirp b padded to m
     private final Radix2 big;
     private final double[] chirpRe;
@@ -24,8 +26,9 @@ final class Fft {
             throw new IllegalArgumentException("FFT length must be positive: " + n);
         }
         this.n = n;
-        if (Integer.bitCount(n) == 1) {
-            radix2 = new Radix2(n);
+        mixed = Integer.bitCount(n) != 1 && MixedRadix.smooth(n) ? new MixedRadix(n) : null;
+        if (Integer.bitCount(n) == 1 || mixed != null) {
+            radix2 = mixed == null ? new Radix2(n) : null;
             big = null;
             chirpRe = chirpIm = bRe = bIm = aRe = aIm = null;
             return;
@@ -66,6 +69,10 @@ final class Fft {
     void forward(double[] re, double[] im) {
         if (radix2 != null) {
             radix2.forward(re, im);
+            return;
+        }
+        if (mixed != null) {
+            mixed.forward(re, im);
             return;
         }
         int m = aRe.length;
@@ -153,6 +160,90 @@ final class Fft {
                         re[a] += vr;
                         im[a] += vi;
                     }
+                }
+            }
+        }
+    }
+
+    /** Recursive decimation in time over the prime factors 2, 3, 5, 7 of n. */
+    private static final class MixedRadix {
+        private static final int[] PRIMES = {2, 3, 5, 7};
+        private final int n;
+        private final int[] factors;
+        private final double[] cos;
+        private final double[] sin;
+        private final double[] outRe;
+        private final double[] outIm;
+        private final double[] tRe = new double[7];
+        private final double[] tIm = new double[7];
+
+        static boolean smooth(int n) {
+            for (int p : PRIMES) {
+                while (n % p == 0) {
+                    n /= p;
+                }
+            }
+            return n == 1;
+        }
+
+        MixedRadix(int n) {
+            this.n = n;
+            java.util.List<Integer> f = new java.util.ArrayList<>();
+            int rest = n;
+            for (int p : PRIMES) {
+                while (rest % p == 0) {
+                    f.add(p);
+                    rest /= p;
+                }
+            }
+            factors = f.stream().mapToInt(Integer::intValue).toArray();
+            cos = new double[n];
+            sin = new double[n];
+            for (int k = 0; k < n; k++) {
+                cos[k] = Math.cos(2 * Math.PI * k / n);
+                sin[k] = -Math.sin(2 * Math.PI * k / n);
+            }
+            outRe = new double[n];
+            outIm = new double[n];
+        }
+
+        void forward(double[] re, double[] im) {
+            transform(re, im, 0, 1, n, 0, 0);
+            System.arraycopy(outRe, 0, re, 0, n);
+            System.arraycopy(outIm, 0, im, 0, n);
+        }
+
+        /** out[outOffset .. + len) = DFT of in[offset + j·stride], j &lt; len. */
+        private void transform(double[] re, double[] im, int offset, int stride, int len, int outOffset, int f) {
+            if (len == 1) {
+                outRe[outOffset] = re[offset];
+                outIm[outOffset] = im[offset];
+                return;
+            }
+            int p = factors[f];
+            int m = len / p;
+            for (int r = 0; r < p; r++) {
+                transform(re, im, offset + r * stride, stride * p, m, outOffset + r * m, f + 1);
+            }
+            int unit = n / len;
+            int unitP = n / p;
+            for (int k = 0; k < m; k++) {
+                for (int r = 0; r < p; r++) {
+                    int i = outOffset + r * m + k;
+                    int t = (r * k * unit) % n;
+                    tRe[r] = outRe[i] * cos[t] - outIm[i] * sin[t];
+                    tIm[r] = outRe[i] * sin[t] + outIm[i] * cos[t];
+                }
+                for (int q = 0; q < p; q++) {
+                    double sr = 0;
+                    double si = 0;
+                    for (int r = 0; r < p; r++) {
+                        int t = ((r * q) % p) * unitP;
+                        sr += tRe[r] * cos[t] - tIm[r] * sin[t];
+                        si += tRe[r] * sin[t] + tIm[r] * cos[t];
+                    }
+                    outRe[outOffset + q * m + k] = sr;
+                    outIm[outOffset + q * m + k] = si;
                 }
             }
         }
