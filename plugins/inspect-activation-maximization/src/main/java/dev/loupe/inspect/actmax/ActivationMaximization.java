@@ -23,9 +23,9 @@ import dev.loupe.api.PassRequest;
 import dev.loupe.api.PassResult;
 import dev.loupe.api.Tensor;
 import dev.loupe.inspect.LayerActivations;
-import dev.loupe.render.ComparisonGrid;
 import dev.loupe.render.HeatmapRenderer;
 import dev.loupe.render.LineChart;
+import dev.loupe.render.TileGrid;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -478,29 +478,23 @@ public final class ActivationMaximization implements Inspector {
                 probability[i] = layer == null ? p[objective.targets()[i]] : p[best];
             }
             String what = layer == null ? "logit" : positions == null ? "mean" : "value";
-            // the grid: one row per unit, one column per image
-            List<List<BufferedImage>> cells = new ArrayList<>();
-            List<String> rowLabels = new ArrayList<>();
+            // every image captioned with its unit and result: units side by side, or a row per unit
+            // when each has several images
+            List<BufferedImage> tiles = new ArrayList<>();
+            List<List<String>> captions = new ArrayList<>();
+            int factor = Math.max(1, Math.round(Math.max(96, Math.min(256, 2 * Math.max(h, w))) / (float) Math.max(h, w)));
             for (int u = 0; u < units.length; u++) {
-                List<BufferedImage> row = new ArrayList<>();
-                StringBuilder label = new StringBuilder(unitLabels.get(u));
                 for (int j = 0; j < perUnit; j++) {
                     int i = u * perUnit + j;
-                    row.add(HeatmapRenderer.image(imageTensor, i));
-                    if (j == 0) {
-                        label.append(String.format(Locale.ROOT, ": %s %.3g", what, finalObjective[i]));
-                        label.append(layer == null ? String.format(Locale.ROOT, ", p %.3f", probability[i])
-                                : String.format(Locale.ROOT, ", top %d p %.2f", predicted[i], probability[i]));
-                        if (perUnit > 1) {
-                            label.append(" (first)");
-                        }
-                    }
+                    tiles.add(TileGrid.enlarge(HeatmapRenderer.image(imageTensor, i), factor));
+                    String result = String.format(Locale.ROOT, "%s %.3g", what, finalObjective[i])
+                            + (layer == null ? String.format(Locale.ROOT, ", p %.3f", probability[i])
+                                    : String.format(Locale.ROOT, ", top %d p %.2f", predicted[i], probability[i]));
+                    captions.add(List.of(unitLabels.get(u) + (perUnit > 1 ? " #" + (j + 1) : ""), result));
                 }
-                cells.add(row);
-                rowLabels.add(label.toString());
             }
-            int cell = Math.max(96, Math.min(256, 2 * Math.max(h, w)));
-            BufferedImage grid = ComparisonGrid.draw(rowLabels, null, cells, cell);
+            int columns = perUnit > 1 ? perUnit : Math.min(units.length, 8);
+            BufferedImage grid = TileGrid.draw(null, tiles, captions, columns, true);
             List<LineChart.Series> series = new ArrayList<>();
             for (int i = 0; i < k && done > 0; i++) {
                 double[] y = new double[done];
