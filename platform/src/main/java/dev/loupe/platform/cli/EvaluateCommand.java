@@ -88,7 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, MetricDescriptor> chosen = metricDescriptors(host);
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         chosen.forEach((id, d) -> specs.put(id, d.parameters()));
-        Map<String, Map<String, String>> paramsByMetric = MethodOptions.routeTo(metricParams, specs);
+        Map<String, Map<String, String>> paramsByMetric = MethodOptions.routeTo(metricParams, specs, "metrics");
         PrintWriter err = context.err();
         boolean allMetrics = metrics.contains(MethodOptions.ALL);
         List<String> failures = new ArrayList<>();

@@ -148,10 +148,11 @@ public final class MethodOptions {
      *
      * @param params the raw parameters
      * @param takers parameter specs by method or metric id
+     * @param kind {@code methods} or {@code metrics}, for the message (and the command that lists them)
      * @return raw parameters per taker
      */
     static Map<String, Map<String, String>> routeTo(Map<String, String> params,
-            Map<String, List<ParameterSpec>> takers) {
+            Map<String, List<ParameterSpec>> takers, String kind) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         takers.keySet().forEach(id -> out.put(id, new LinkedHashMap<>()));
         if (takers.size() == 1) {
@@ -169,8 +170,8 @@ public final class MethodOptions {
                     .filter(t -> t.getValue().stream().anyMatch(s -> s.name().equals(key))).map(Map.Entry::getKey)
                     .toList();
             if (declaring.isEmpty()) {
-                throw new LoupeException("none of " + String.join(", ", takers.keySet()) + " has a parameter " + key
-                        + " (loupe methods and loupe metrics list the parameters)");
+                throw new LoupeException("none of the " + kind + " " + String.join(", ", takers.keySet())
+                        + " has a parameter " + key + " (loupe " + kind + " lists their parameters)");
             }
             declaring.forEach(id -> out.get(id).put(key, p.getValue()));
         }
@@ -181,6 +182,6 @@ public final class MethodOptions {
     static Map<String, Map<String, String>> route(Map<String, String> params, Map<String, MethodDescriptor> methods) {
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         methods.forEach((id, d) -> specs.put(id, d.parameters()));
-        return routeTo(params, specs);
+        return routeTo(params, specs, "methods");
     }
 }

@@ -40,7 +40,7 @@ class ParameterRoutingTest {
     @Test
     void aKeyNoMethodDeclaresIsAnError() {
         LoupeException e = assertThrows(LoupeException.class, () -> MethodOptions.route(Map.of("abs", "true"), both()));
-        assertTrue(e.getMessage().contains("none of ig, sg has a parameter abs"), e.getMessage());
+        assertTrue(e.getMessage().contains("none of the methods ig, sg has a parameter abs"), e.getMessage());
     }
 
     @Test
