@@ -10,17 +10,17 @@ import java.util.List;
 
 /**
  * The built-in demo: the shapes CNN (circle, square, triangle, cross on textured 64×64 images),
- * its sidecar and eight sample images, shipped inside the platform jar so {@code loupe predict}
+ * its sidecar, eight sample images with their object masks and classes, shipped inside the platform jar so {@code loupe predict}
  * and {@code loupe explain} run with no arguments. Backends read files, so the first use copies
  * them to a cache folder.
  */
 public final class DemoModel {
     private static final String ROOT = "loupe-demo/";
     /** Names the cache folder; bump it when the demo files change. */
-    private static final String VERSION = "1";
+    private static final String VERSION = "2";
     private static final List<String> FILES = List.of("shapes.onnx", "shapes.loupe.json", "samples/0-circle.png",
             "samples/1-triangle.png", "samples/2-circle.png", "samples/3-triangle.png", "samples/4-cross.png",
-            "samples/5-triangle.png", "samples/6-triangle.png", "samples/7-cross.png");
+            "samples/5-triangle.png", "samples/6-triangle.png", "samples/7-cross.png", "masks.npy", "labels.npy");
 
     private DemoModel() {
     }
@@ -33,6 +33,16 @@ public final class DemoModel {
     /** @return the folder of the demo's sample images */
     public static Path samples() {
         return folder().resolve("samples");
+    }
+
+    /** @return the object masks of the samples, [8, 64, 64] uint8, in the samples' order */
+    public static Path masks() {
+        return folder().resolve("masks.npy");
+    }
+
+    /** @return the true classes of the samples, [8] int64 */
+    public static Path labels() {
+        return folder().resolve("labels.npy");
     }
 
     /** @return whether {@code model} is the demo model */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loupe.api.LoupeException;
+import dev.loupe.api.Npy;
+import dev.loupe.api.Tensor;
 import dev.loupe.platform.io.InputBatch;
 import dev.loupe.platform.io.InputLoader;
 import dev.loupe.platform.io.ModelSidecar;
@@ -33,6 +35,37 @@ class DemoModelTest {
             min = Math.min(min, v);
         }
         assertEquals(-1.6f, min, 0.05f, "(0 - 0.4) / 0.25: the sidecar's normalisation is applied");
+    }
+
+    /** The masks and classes belong to the samples in their order: each object is one flat colour. */
+    @Test
+    void theSamplesBringTheirObjectMasksAndClasses() throws Exception {
+        InputBatch batch = InputLoader.load(DemoModel.samples(),
+                ModelSidecar.of(DemoModel.model()).orElseThrow().preprocessing(null, null, null, false));
+        Tensor masks = Npy.readFloats(DemoModel.masks());
+        long[] labels = Npy.readLongs(DemoModel.labels());
+        List<String> classes = List.of("circle", "square", "triangle", "cross");
+        assertEquals(List.of(8L, 64L, 64L), java.util.Arrays.stream(masks.shape()).boxed().toList());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(batch.names().get(i).contains(classes.get((int) labels[i])), batch.names().get(i));
+            float[] inside = new float[3];
+            int count = 0;
+            double spread = 0;
+            for (int p = 0; p < 64 * 64; p++) {
+                if (masks.data()[i * 4096 + p] > 0) {
+                    for (int c = 0; c < 3; c++) {
+                        float v = batch.display().data()[(i * 3 + c) * 4096 + p];
+                        if (count == 0) {
+                            inside[c] = v;
+                        }
+                        spread = Math.max(spread, Math.abs(v - inside[c]));
+                    }
+                    count++;
+                }
+            }
+            assertTrue(count > 50, "input " + i + " has an object");
+            assertTrue(spread < 0.02, "input " + i + ": the mask covers one flat-coloured object, spread " + spread);
+        }
     }
 
     @Test

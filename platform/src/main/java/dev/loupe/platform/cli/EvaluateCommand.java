@@ -13,6 +13,7 @@ import dev.loupe.api.Npy;
 import dev.loupe.api.Objective;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
+import dev.loupe.platform.DemoModel;
 import dev.loupe.platform.EvaluateOptions;
 import dev.loupe.platform.LoupeHost;
 import dev.loupe.platform.Prediction;
@@ -64,7 +65,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<String> metrics;
 
     @Option(names = "--masks", paramLabel = "MASKS.npy",
-            description = "Object masks, one [H, W] per input (1 = object), for pointing-game and relevance-mass.")
+            description = "Object masks, one [H, W] per input (1 = object), for pointing-game and relevance-mass "
+                    + "(the demo's samples bring theirs).")
     Path masks;
 
     @Option(names = "--metric-param", paramLabel = "KEY=VALUE", description = {"A metric parameter; repeat for several.",
@@ -83,7 +85,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoupeHost host = context.host();
         InputBatch batch = input.load(model.path());
-        Tensor objectMasks = masks == null ? null : readMasks(masks, batch);
+        Path maskFile = masks;
+        if (maskFile == null && input.input == null && DemoModel.isDemo(model.path())) {
+            // the demo's samples bring their object masks
+            maskFile = DemoModel.masks();
+        }
+        Tensor objectMasks = maskFile == null ? null : readMasks(maskFile, batch);
         Map<String, MethodDescriptor> descriptors = methods.descriptors(host);
         Map<String, MetricDescriptor> chosen = metricDescriptors(host);
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
@@ -97,8 +104,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (ExplainableModel m = model.load(host, MethodOptions.needs(descriptors))) {
             Prediction prediction = host.predict(m, batch.inputs());
             Map<String, Object> facts = ExplainCommand.facts(model, input, m, methods.scoreKind());
-            if (masks != null) {
-                facts.put("masks", masks.toString());
+            if (maskFile != null) {
+                facts.put("masks", maskFile.toString());
             }
             ComparisonReport report = new ComparisonReport(batch, prediction, ExplainCommand.text(facts),
                     methods.heatmapStyle());

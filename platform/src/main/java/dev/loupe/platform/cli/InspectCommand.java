@@ -9,6 +9,7 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.Npy;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
+import dev.loupe.platform.DemoModel;
 import dev.loupe.platform.InspectOptions;
 import dev.loupe.platform.LoupeHost;
 import dev.loupe.platform.io.InputBatch;
@@ -94,8 +95,13 @@ public final class InspectCommand implements Callable<Integer> {
             batch = input.load(model.path());
             options = options.withInputs(batch.inputs(), batch.display(), batch.names());
         }
-        if (labels != null) {
-            options = options.withLabels(readLabels(labels, batch));
+        Path labelFile = labels;
+        if (labelFile == null && batch != null && input.input == null && DemoModel.isDemo(model.path())) {
+            // the demo's samples bring their classes
+            labelFile = DemoModel.labels();
+        }
+        if (labelFile != null) {
+            options = options.withLabels(readLabels(labelFile, batch));
         }
         try (ExplainableModel m = model.load(host, d.requires())) {
             Inspection found = host.inspect(m, options);
