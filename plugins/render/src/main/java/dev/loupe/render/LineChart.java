@@ -13,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -32,9 +31,7 @@ public final class LineChart {
     private static final int[] PALETTE = {
         0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD, 0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF,
     };
-    private static final Color GRID = new Color(0xE4E4E4);
-    private static final Color AXIS = new Color(0x444444);
-    private static final int TICK = 4;
+    private static final int TICK = PlotFrame.TICK;
     private static final int SWATCH = 16;
     private static final int MARKERS_UP_TO = 40;
 
@@ -148,11 +145,11 @@ public final class LineChart {
         Font titleFont = Canvas.font(14, true);
         FontMetrics fm = Canvas.metrics(font);
         FontMetrics tm = Canvas.metrics(titleFont);
-        List<String> yTicks = ticks(y0, y1, yStep);
-        List<String> xTicks = ticks(x0, x1, xStep);
+        List<Double> yTicks = ticks(y0, y1, yStep);
+        List<Double> xTicks = ticks(x0, x1, xStep);
         int yTickWidth = 0;
-        for (String t : yTicks) {
-            yTickWidth = Math.max(yTickWidth, fm.stringWidth(t));
+        for (double v : yTicks) {
+            yTickWidth = Math.max(yTickWidth, fm.stringWidth(PlotFrame.tickLabel(v, yStep)));
         }
         int legendWidth = 0;
         for (Series s : all) {
@@ -178,31 +175,8 @@ public final class LineChart {
         Graphics2D g = Canvas.graphics(out);
         try {
             g.setFont(font);
-            // grid and ticks
-            for (int i = 0; i < yTicks.size(); i++) {
-                double v = y0 + i * yStep;
-                int py = (int) Math.round(top + ph - (v - y0) / (y1 - y0) * ph);
-                g.setColor(GRID);
-                g.drawLine(left + 1, py, left + pw - 1, py);
-                g.setColor(AXIS);
-                g.drawLine(left - TICK, py, left, py);
-                String t = yTicks.get(i);
-                g.setColor(Canvas.TEXT);
-                g.drawString(t, left - TICK - 4 - fm.stringWidth(t), py + (fm.getAscent() - fm.getDescent()) / 2);
-            }
-            for (int i = 0; i < xTicks.size(); i++) {
-                double v = x0 + i * xStep;
-                int px = (int) Math.round(left + (v - x0) / (x1 - x0) * pw);
-                g.setColor(GRID);
-                g.drawLine(px, top + 1, px, top + ph - 1);
-                g.setColor(AXIS);
-                g.drawLine(px, top + ph, px, top + ph + TICK);
-                String t = xTicks.get(i);
-                g.setColor(Canvas.TEXT);
-                g.drawString(t, px - fm.stringWidth(t) / 2, top + ph + TICK + 4 + fm.getAscent());
-            }
-            g.setColor(AXIS);
-            g.drawRect(left, top, pw, ph);
+            PlotFrame frame = new PlotFrame(left, top, pw, ph, x0, x1, y0, y1);
+            frame.draw(g, fm, xTicks, xStep, yTicks, yStep);
             // labels
             g.setColor(Canvas.TEXT);
             if (hasTitle) {
@@ -238,8 +212,8 @@ public final class LineChart {
                         pen = false;
                         continue;
                     }
-                    double px = left + (s.x()[i] - x0) / (x1 - x0) * pw;
-                    double py = top + ph - (s.y()[i] - y0) / (y1 - y0) * ph;
+                    double px = frame.px(s.x()[i]);
+                    double py = frame.py(s.y()[i]);
                     if (pen) {
                         path.lineTo(px, py);
                     } else {
@@ -252,8 +226,8 @@ public final class LineChart {
                 if (points <= MARKERS_UP_TO) {
                     for (int i = 0; i < s.x().length; i++) {
                         if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
-                            double px = left + (s.x()[i] - x0) / (x1 - x0) * pw;
-                            double py = top + ph - (s.y()[i] - y0) / (y1 - y0) * ph;
+                            double px = frame.px(s.x()[i]);
+                            double py = frame.py(s.y()[i]);
                             g.fill(new Ellipse2D.Double(px - 3, py - 3, 6, 6));
                         }
                     }
@@ -312,16 +286,12 @@ public final class LineChart {
         return nice * mag;
     }
 
-    private static List<String> ticks(double from, double to, double step) {
-        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
-        List<String> out = new ArrayList<>();
+    /** The values {@code from}, {@code from + step}, … up to {@code to}. */
+    private static List<Double> ticks(double from, double to, double step) {
+        List<Double> out = new ArrayList<>();
         int n = (int) Math.round((to - from) / step);
         for (int i = 0; i <= n; i++) {
-            double v = from + i * step;
-            if (Math.abs(v) < step * 1e-9) {
-                v = 0;
-            }
-            out.add(String.format(Locale.ROOT, "%." + decimals + "f", v));
+            out.add(from + i * step);
         }
         return out;
     }

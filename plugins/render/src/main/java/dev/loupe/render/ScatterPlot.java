@@ -11,7 +11,6 @@ import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -30,9 +29,7 @@ public final class ScatterPlot {
     /** Diameter of a dot in pixels (matplotlib's default marker, s = 36 pt², at 100 dpi). */
     public static final int DOT = 8;
 
-    private static final Color GRID = new Color(0xE4E4E4);
-    private static final Color AXIS = new Color(0x444444);
-    private static final int TICK = 4;
+    private static final int TICK = PlotFrame.TICK;
     private static final double PAD = 0.05;
 
     private ScatterPlot() {
@@ -98,7 +95,7 @@ public final class ScatterPlot {
         List<Double> yTicks = ticks(yr, yStep);
         int yTickWidth = 0;
         for (double v : yTicks) {
-            yTickWidth = Math.max(yTickWidth, fm.stringWidth(label(v, yStep)));
+            yTickWidth = Math.max(yTickWidth, fm.stringWidth(PlotFrame.tickLabel(v, yStep)));
         }
         List<String> legend = new ArrayList<>();
         int legendWidth = 0;
@@ -124,28 +121,8 @@ public final class ScatterPlot {
         Graphics2D g = Canvas.graphics(out);
         try {
             g.setFont(font);
-            for (double v : yTicks) {
-                int py = (int) Math.round(top + ph - (v - yr[0]) / (yr[1] - yr[0]) * ph);
-                g.setColor(GRID);
-                g.drawLine(left + 1, py, left + pw - 1, py);
-                g.setColor(AXIS);
-                g.drawLine(left - TICK, py, left, py);
-                String t = label(v, yStep);
-                g.setColor(Canvas.TEXT);
-                g.drawString(t, left - TICK - 4 - fm.stringWidth(t), py + (fm.getAscent() - fm.getDescent()) / 2);
-            }
-            for (double v : xTicks) {
-                int px = (int) Math.round(left + (v - xr[0]) / (xr[1] - xr[0]) * pw);
-                g.setColor(GRID);
-                g.drawLine(px, top + 1, px, top + ph - 1);
-                g.setColor(AXIS);
-                g.drawLine(px, top + ph, px, top + ph + TICK);
-                String t = label(v, xStep);
-                g.setColor(Canvas.TEXT);
-                g.drawString(t, px - fm.stringWidth(t) / 2, top + ph + TICK + 4 + fm.getAscent());
-            }
-            g.setColor(AXIS);
-            g.drawRect(left, top, pw, ph);
+            PlotFrame frame = new PlotFrame(left, top, pw, ph, xr[0], xr[1], yr[0], yr[1]);
+            frame.draw(g, fm, xTicks, xStep, yTicks, yStep);
             if (hasTitle) {
                 g.setColor(Canvas.TEXT);
                 g.setFont(titleFont);
@@ -162,8 +139,8 @@ public final class ScatterPlot {
                 if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
                     continue;
                 }
-                double px = left + (x[i] - xr[0]) / (xr[1] - xr[0]) * pw;
-                double py = top + ph - (y[i] - yr[0]) / (yr[1] - yr[0]) * ph;
+                double px = frame.px(x[i]);
+                double py = frame.py(y[i]);
                 Color colour = new Color(LineChart.seriesColor(labels == null ? 0 : labels[i]));
                 BufferedImage picture = thumbnails == null ? null : thumbnails.get(i);
                 if (picture != null) {
@@ -228,10 +205,5 @@ public final class ScatterPlot {
             out.add(i * step);
         }
         return out;
-    }
-
-    private static String label(double v, double step) {
-        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
-        return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < step * 1e-9 ? 0 : v);
     }
 }
