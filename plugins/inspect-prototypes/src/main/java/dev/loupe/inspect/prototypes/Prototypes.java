@@ -11,6 +11,7 @@ import dev.loupe.api.InspectorDescriptor;
 import dev.loupe.api.LoupeException;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
+import dev.loupe.cam.MapOps;
 import dev.loupe.inspect.LayerActivations;
 import dev.loupe.render.HeatmapRenderer;
 import dev.loupe.render.HeatmapStyle;
@@ -282,30 +283,9 @@ public final class Prototypes implements Inspector {
                     m[q] += Math.max(0f, a.data()[offset + q]);
                 }
             }
-            System.arraycopy(bilinear(m, h, w, outH, outW), 0, out, j * outH * outW, outH * outW);
+            System.arraycopy(MapOps.bilinear(m, h, w, outH, outW, false), 0, out, j * outH * outW, outH * outW);
         }
         return new Tensor(out, new long[] {top.length, 1, outH, outW});
-    }
-
-    /** Bilinear resize with pixel centres aligned (PyTorch's align_corners=False), edges clamped. */
-    static float[] bilinear(float[] m, int h, int w, int outH, int outW) {
-        float[] out = new float[outH * outW];
-        for (int y = 0; y < outH; y++) {
-            double sy = Math.max(0, (y + 0.5) * h / outH - 0.5);
-            int y0 = Math.min((int) sy, h - 1);
-            int y1 = Math.min(y0 + 1, h - 1);
-            double fy = sy - y0;
-            for (int x = 0; x < outW; x++) {
-                double sx = Math.max(0, (x + 0.5) * w / outW - 0.5);
-                int x0 = Math.min((int) sx, w - 1);
-                int x1 = Math.min(x0 + 1, w - 1);
-                double fx = sx - x0;
-                double top = m[y0 * w + x0] * (1 - fx) + m[y0 * w + x1] * fx;
-                double bottom = m[y1 * w + x0] * (1 - fx) + m[y1 * w + x1] * fx;
-                out[y * outW + x] = (float) (top * (1 - fy) + bottom * fy);
-            }
-        }
-        return out;
     }
 
     private static Tensor select(Tensor t, int[] which) {
