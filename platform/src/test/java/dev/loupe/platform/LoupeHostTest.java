@@ -20,8 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,11 +170,52 @@ class LoupeHostTest {
         try (LoupeHost host = start()) {
             assertTrue(host.methods().isEmpty());
             assertEquals(PluginInfo.State.DISABLED, host.plugins().get(0).state());
-            host.enable("test.method.gradient");
-            assertEquals(List.of("test-gradient"), methodIds(host));
+            PluginInfo on = host.enable("test.method.gradient");
+            assertEquals(List.of("test-gradient"), methodIds(host), "enable returned " + on);
         }
         try (LoupeHost host = start()) {
             assertEquals(List.of("test-gradient"), methodIds(host), "enabled again after a restart");
+        }
+    }
+
+    @Test
+    void aLoadingPluginIsNeverReportedBroken() throws Exception {
+        // while FileInstall installs, refreshes and starts a jar, other threads asking for the
+        // plugins' states must see it loading or running, never broken
+        try (LoupeHost host = start()) {
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> askers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                Thread asker = new Thread(() -> {
+                    while (!stop.get()) {
+                        for (PluginInfo p : host.plugins()) {
+                            if (p.state() == PluginInfo.State.BROKEN) {
+                                seen.add(p.problem());
+                            }
+                        }
+                    }
+                });
+                asker.start();
+                askers.add(asker);
+            }
+            try {
+                for (int round = 0; round < 15; round++) {
+                    PluginInfo on = host.install(gradientJar);
+                    assertEquals(PluginInfo.State.ACTIVE, on.state(), on.toString());
+                    assertEquals(List.of("test-gradient"), methodIds(host));
+                    host.disable("test.method.gradient");
+                    host.enable("test.method.gradient");
+                    assertEquals(List.of("test-gradient"), methodIds(host));
+                    host.uninstall("test.method.gradient");
+                }
+            } finally {
+                stop.set(true);
+                for (Thread asker : askers) {
+                    asker.join();
+                }
+            }
+            assertEquals(Set.of(), seen, "a good jar was reported broken while it loaded");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.loupe.platform.host;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -27,8 +29,10 @@ public final class PluginDiagnosis {
      * @param fragment whether it is a fragment
      * @param engine whether it carries native code (static: restart to update)
      * @param problem why it cannot be a plugin, or null
+     * @param gone whether the file disappeared before it could be read (renamed or deleted meanwhile)
      */
-    public record JarFacts(String symbolicName, String version, boolean fragment, boolean engine, String problem) {
+    public record JarFacts(String symbolicName, String version, boolean fragment, boolean engine, String problem,
+            boolean gone) {
     }
 
     /**
@@ -45,7 +49,8 @@ public final class PluginDiagnosis {
             String bsn = a == null ? null : a.getValue(Constants.BUNDLE_SYMBOLICNAME);
             if (bsn == null) {
                 return new JarFacts(null, "", false, false, "plugin jar " + name
-                        + " is not an OSGi bundle (no Bundle-SymbolicName in its manifest); build it with bnd-maven-plugin");
+                        + " is not an OSGi bundle (no Bundle-SymbolicName in its manifest); build it with bnd-maven-plugin",
+                        false);
             }
             String version = a.getValue(Constants.BUNDLE_VERSION);
             String requires = a.getValue(Constants.REQUIRE_CAPABILITY);
@@ -53,11 +58,14 @@ public final class PluginDiagnosis {
                     || (requires != null && requires.contains("osgi.native"))
                     || "true".equalsIgnoreCase(a.getValue("Loupe-Engine"));
             return new JarFacts(bsn.split(";")[0].trim(), version == null ? "0.0.0" : version.trim(),
-                    a.getValue(Constants.FRAGMENT_HOST) != null, engine, null);
+                    a.getValue(Constants.FRAGMENT_HOST) != null, engine, null, false);
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            // enable/disable renames jars: one listed a moment ago may be gone, which is not corruption
+            return new JarFacts(null, "", false, false, null, true);
         } catch (IOException | SecurityException e) {
             return new JarFacts(null, "", false, false, "plugin jar " + name + " is corrupt ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "); replace it with a jar built by Maven");
+                    + "); replace it with a jar built by Maven", false);
         }
     }
 

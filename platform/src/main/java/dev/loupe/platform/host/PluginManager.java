@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -39,6 +40,8 @@ public final class PluginManager {
     private final HostFramework framework;
     /** Problems already reported, by file and modification time, so each is logged once. */
     private final Map<String, String> reported = new ConcurrentHashMap<>();
+    /** Problems seen once by {@link #reportNewProblems}, reported if the next look sees them again. */
+    private final Map<String, String> suspected = new ConcurrentHashMap<>();
 
     /**
      * @param config the folders
@@ -53,11 +56,11 @@ public final class PluginManager {
     public List<PluginInfo> list() {
         List<PluginInfo> out = new ArrayList<>();
         for (Path f : files(config.pluginDir())) {
-            out.add(describe(f, PluginInfo.Kind.PLUGIN));
+            look(f, PluginInfo.Kind.PLUGIN).ifPresent(out::add);
         }
         if (config.bundleDir() != null) {
             for (Path f : files(config.bundleDir())) {
-                out.add(describe(f, PluginInfo.Kind.STATIC));
+                look(f, PluginInfo.Kind.STATIC).ifPresent(out::add);
             }
         }
         return out;
@@ -76,6 +79,9 @@ public final class PluginManager {
             throw new LoupeException("no such plugin jar: " + jar);
         }
         PluginDiagnosis.JarFacts facts = PluginDiagnosis.inspect(jar);
+        if (facts.gone()) {
+            throw new LoupeException("no such plugin jar: " + jar);
+        }
         if (facts.problem() != null) {
             throw new LoupeException(facts.problem());
         }
@@ -179,10 +185,16 @@ public final class PluginManager {
             if (reported.containsKey(key) || f.getFileName().toString().endsWith(DISABLED_SUFFIX)) {
                 continue;
             }
-            PluginInfo info = describe(f, PluginInfo.Kind.PLUGIN);
-            if (info.state() == PluginInfo.State.PRESENT) {
-                continue; // a readable bundle not picked up yet: look again next time
+            PluginInfo info = look(f, PluginInfo.Kind.PLUGIN).orElse(null);
+            if (info == null || info.state() == PluginInfo.State.PRESENT) {
+                continue; // gone, or a readable bundle not picked up yet: look again next time
             }
+            // a bundle FileInstall is refreshing can look unresolvable for a moment: a problem is
+            // reported once it is seen on two looks in a row
+            if (info.problem() != null && !info.problem().equals(suspected.put(key, info.problem()))) {
+                continue;
+            }
+            suspected.remove(key);
             reported.put(key, info.state().name());
             if (info.problem() != null) {
                 LOG.error(info.problem());
@@ -195,19 +207,19 @@ public final class PluginManager {
         PluginInfo info = describe(file, PluginInfo.Kind.PLUGIN);
         while (System.nanoTime() < deadline) {
             if (info.state() != PluginInfo.State.PRESENT && !awaitingComponents(file, info)) {
-                if (info.state() != PluginInfo.State.ACTIVE) {
-                    break;
-                }
-                // FileInstall may refresh what it just started on its next scan: settled means it
-                // is still running, with its services, after that scan
+                // FileInstall may refresh what it just started on its next scan, and a bundle caught
+                // mid-refresh can fail to resolve for a moment: settled means the same state,
+                // services and problem after that scan
                 long bundleId = bundleAt(file).map(Bundle::getBundleId).orElse(-1L);
                 pause(2 * config.pollInterval().toMillis() + 50);
                 PluginInfo again = describe(file, PluginInfo.Kind.PLUGIN);
-                if (again.state() == PluginInfo.State.ACTIVE && again.provides().equals(info.provides())
-                        && bundleAt(file).map(Bundle::getBundleId).orElse(-2L) == bundleId) {
+                boolean settled = again.state() == info.state() && again.provides().equals(info.provides())
+                        && Objects.equals(again.problem(), info.problem())
+                        && bundleAt(file).map(Bundle::getBundleId).orElse(-1L) == bundleId;
+                info = again;
+                if (settled) {
                     break;
                 }
-                info = again;
                 continue;
             }
             sleep();
@@ -245,8 +257,23 @@ public final class PluginManager {
         }
     }
 
+    /** Like {@link #look}, for a file this manager just placed: one removed meanwhile is broken. */
     private PluginInfo describe(Path file, PluginInfo.Kind kind) {
+        return look(file, kind).orElseGet(() -> new PluginInfo(file.getFileName().toString(), "", file, kind,
+                PluginInfo.State.BROKEN, "plugin jar " + file.getFileName() + " was removed while it was loading",
+                List.of()));
+    }
+
+    /** @return the jar's state, or empty if it has been renamed or deleted since it was listed */
+    private Optional<PluginInfo> look(Path file, PluginInfo.Kind kind) {
         PluginDiagnosis.JarFacts facts = PluginDiagnosis.inspect(file);
+        if (facts.gone()) {
+            return Optional.empty();
+        }
+        return Optional.of(describe(file, kind, facts));
+    }
+
+    private PluginInfo describe(Path file, PluginInfo.Kind kind, PluginDiagnosis.JarFacts facts) {
         String fileName = file.getFileName().toString();
         String id = facts.symbolicName() != null ? facts.symbolicName() : fileName;
         if (facts.problem() != null) {
