@@ -41,6 +41,34 @@ public final class InputOptions {
         return InputLoader.load(source(model), pre);
     }
 
+    /**
+     * @param model the model
+     * @return the per-channel mean and std its inputs are normalised with (flags first, then its
+     *     sidecar), where either says
+     */
+    Optional<Normalisation> normalisation(Path model) {
+        Optional<ModelSidecar> sidecar = ModelSidecar.of(model);
+        String m = mean != null ? mean : sidecar.map(ModelSidecar::mean).orElse(null);
+        String s = std != null ? std : sidecar.map(ModelSidecar::std).orElse(null);
+        if (m == null && s == null) {
+            return Optional.empty();
+        }
+        Preprocessing parsed = Preprocessing.parse(null, m, s, false); // checks the numbers
+        return Optional.of(new Normalisation(join(parsed.mean()), join(parsed.std())));
+    }
+
+    /** A model's input normalisation, {@code x = (image - mean) / std}, as comma lists. */
+    record Normalisation(String mean, String std) {
+    }
+
+    private static String join(float[] values) {
+        StringBuilder b = new StringBuilder();
+        for (float v : values) {
+            b.append(b.length() == 0 ? "" : ",").append(v);
+        }
+        return b.toString();
+    }
+
     /** @return the input given, or the demo's samples for the demo model */
     Path source(Path model) {
         if (input != null) {

@@ -26,7 +26,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -87,8 +90,9 @@ public final class InspectCommand implements Callable<Integer> {
         InspectorDescriptor d = host.inspectors().stream().filter(i -> i.id().equals(inspector)).findFirst()
                 .orElseThrow(() -> new LoupeException("no inspector " + inspector + "; installed: "
                         + String.join(", ", host.inspectors().stream().map(InspectorDescriptor::id).toList())));
+        Map<String, String> parameters = withModelNormalisation(params, d, input.normalisation(model.path()));
         InspectOptions options = InspectOptions.of(inspector).withLayers(layers).withUnit(unit, target)
-                .withParameters(params).withMonitor(new ConsoleProgress(context.err()), () -> false);
+                .withParameters(parameters).withMonitor(new ConsoleProgress(context.err()), () -> false);
         InputBatch batch = null;
         // the demo model brings its samples; other models need --input when the inspector reads inputs
         if (input.input != null || d.needsInputs()) {
@@ -108,6 +112,23 @@ public final class InspectCommand implements Callable<Integer> {
             write(found, d, m);
         }
         return 0;
+    }
+
+    /**
+     * An inspector that makes its own images (activation maximisation) must normalise them as the
+     * model's inputs are: its {@code mean} and {@code std} parameters default to the model's
+     * sidecar or {@code --mean}/{@code --std}; a {@code --param} still wins.
+     */
+    static Map<String, String> withModelNormalisation(Map<String, String> params, InspectorDescriptor d,
+            Optional<InputOptions.Normalisation> normalisation) {
+        Set<String> names = d.parameters().stream().map(ParameterSpec::name).collect(Collectors.toSet());
+        if (normalisation.isEmpty() || !names.contains("mean") || !names.contains("std")) {
+            return params;
+        }
+        Map<String, String> out = new LinkedHashMap<>(params);
+        out.putIfAbsent("mean", normalisation.get().mean());
+        out.putIfAbsent("std", normalisation.get().std());
+        return out;
     }
 
     private int list(LoupeHost host) {

@@ -73,10 +73,12 @@ public final class ActivationMaximization implements Inspector {
             ParameterSpec.choice("start", "noise", List.of("noise", "input"),
                     "start from seeded noise or from --input (image k starts from input k mod N)"),
             ParameterSpec.string("mean", "0.4,0.4,0.4",
-                    "the model's input normalisation: x = (image - mean) / std, one value or one per channel "
-                            + "(the shapes model's 0.4; ImageNet models want 0.485,0.456,0.406)"),
+                    "the model's input normalisation: x = (image - mean) / std, one value or one per channel; "
+                            + "loupe inspect takes it from the model's sidecar or --mean when given "
+                            + "(default: the shapes model's 0.4; ImageNet models want 0.485,0.456,0.406)"),
             ParameterSpec.string("std", "0.25,0.25,0.25",
-                    "the model's input normalisation, one value or one per channel (the shapes model's 0.25; "
+                    "the model's input normalisation, one value or one per channel; loupe inspect takes it from "
+                            + "the model's sidecar or --std when given (default: the shapes model's 0.25; "
                             + "ImageNet models want 0.229,0.224,0.225)"),
             ParameterSpec.bool("transforms", true, "apply the random jitter, scale and rotation each step"),
             ParameterSpec.integer("jitter", -1, -1, 10_000,
