@@ -56,7 +56,7 @@ public final class MethodOptions {
     @Option(names = "--style", paramLabel = "KEY=VALUE", description = {"How maps are drawn; repeat for several:",
         "reduction=abs-sum|abs-max|sum|l2, clamp=99 (percentile), smooth=0 (sigma, px),",
         "colormap=viridis|diverging|jet|gray (default: diverging for signed maps, viridis otherwise),",
-        "opacity=0.5, colorbar=false."})
+        "opacity=0.5, colorbar=false, floor=zero|min (where an unsigned map's scale starts)."})
     Map<String, String> style = new LinkedHashMap<>();
 
     /** @return whether every installed method was asked for */

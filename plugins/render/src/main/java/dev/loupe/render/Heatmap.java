@@ -13,7 +13,9 @@ import java.util.Arrays;
  * white in {@link Colormap#DIVERGING} — and equal evidence for and against looks equally strong. Unsigned
  * maps are normalised as {@code (v - low) / (high - low)}, where the scale always includes zero
  * ({@code low = min(0, min v)}, {@code high = max(0, clamp level of v)}): a map whose values all lie far
- * from zero is not stretched into contrast it does not have (Captum normalises the same way).
+ * from zero is not stretched into contrast it does not have (Captum normalises the same way). With
+ * {@link HeatmapStyle#floorAtMinimum()} the scale runs between the map's clamped minimum and maximum
+ * instead, as pytorch-grad-cam's min–max scaling does.
  *
  * @param values row-major, {@code height × width}, each in [0, 1]
  * @param height the map's height in pixels

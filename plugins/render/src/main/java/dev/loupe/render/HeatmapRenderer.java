@@ -92,8 +92,12 @@ public final class HeatmapRenderer {
             }
             return new Heatmap(out, h, w, true, -m, m);
         }
-        double low = Math.min(0, percentile(v, 100 - p));
-        double high = Math.max(0, percentile(v, p));
+        double low = percentile(v, 100 - p);
+        double high = percentile(v, p);
+        if (!st.floorAtMinimum()) {
+            low = Math.min(0, low);
+            high = Math.max(0, high);
+        }
         double range = high - low;
         for (int i = 0; i < v.length; i++) {
             double c = Math.max(low, Math.min(high, v[i]));

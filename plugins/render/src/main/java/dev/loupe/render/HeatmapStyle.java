@@ -23,13 +23,15 @@ import java.util.Map;
  * @param opacity of the heatmap over the input image, in [0, 1]; without an image the heatmap is opaque
  * @param colorBar whether a vertical colour bar with the scale's end values (and 0 for signed maps) is
  *        appended at the right
+ * @param floorAtMinimum whether an unsigned map's scale starts at the map's own clamped minimum instead of
+ *        at zero (see {@link #withFloorAtMinimum})
  */
 public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, double smoothingSigma,
-        Colormap colormap, double opacity, boolean colorBar) {
+        Colormap colormap, double opacity, boolean colorBar, boolean floorAtMinimum) {
 
     /** The option keys {@link #parse(Map)} understands, in the order {@link #options()} writes them. */
     public static final List<String> OPTION_KEYS =
-            List.of("reduction", "clamp", "smooth", "colormap", "opacity", "colorbar");
+            List.of("reduction", "clamp", "smooth", "colormap", "opacity", "colorbar", "floor");
 
     /**
      * Checks the ranges.
@@ -59,18 +61,18 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * smoothed, automatic colormap (so viridis, as the absolute sum is unsigned), half-transparent over the
      * input, no colour bar. Choose {@code reduction=sum} to see the sign in blue and red.
      *
-     * @return abs-sum, 99, 0, automatic, 0.5, no colour bar
+     * @return abs-sum, 99, 0, automatic, 0.5, no colour bar, unsigned scale from zero
      */
     public static HeatmapStyle defaults() {
-        return new HeatmapStyle(ChannelReduction.ABS_SUM, 99.0, 0, null, 0.5, false);
+        return new HeatmapStyle(ChannelReduction.ABS_SUM, 99.0, 0, null, 0.5, false, false);
     }
 
     /**
      * Reads the options users write on the command line or in a request, starting from
      * {@link #defaults()}: {@code reduction} (abs-max, abs-sum, sum, l2), {@code clamp} (a percentile in
      * (0, 100], or none), {@code smooth} (sigma in pixels), {@code colormap} (auto, viridis, jet, diverging,
-     * bwr, gray), {@code opacity} ([0, 1]), {@code colorbar} (true/false, yes/no, on/off, 1/0). Keys are
-     * case-insensitive.
+     * bwr, gray), {@code opacity} ([0, 1]), {@code colorbar} (true/false, yes/no, on/off, 1/0),
+     * {@code floor} (zero or min: where an unsigned map's scale starts). Keys are case-insensitive.
      *
      * @param options key to value; {@code null} or empty gives the defaults
      * @return the style
@@ -94,6 +96,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
                     case "colormap" -> s.withColormap("auto".equalsIgnoreCase(value) ? null : Colormap.parse(value));
                     case "opacity" -> s.withOpacity(number(value));
                     case "colorbar" -> s.withColorBar(bool(value));
+                    case "floor" -> s.withFloorAtMinimum(floor(value));
                     default -> throw new LoupeException("unknown heatmap option '" + e.getKey()
                             + "'; the options are " + String.join(", ", OPTION_KEYS));
                 };
@@ -120,6 +123,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
         m.put("colormap", colormap == null ? "auto" : colormap.id());
         m.put("opacity", plain(opacity));
         m.put("colorbar", Boolean.toString(colorBar));
+        m.put("floor", floorAtMinimum ? "min" : "zero");
         return m;
     }
 
@@ -136,7 +140,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withReduction(ChannelReduction r) {
-        return new HeatmapStyle(r, clampPercentile, smoothingSigma, colormap, opacity, colorBar);
+        return new HeatmapStyle(r, clampPercentile, smoothingSigma, colormap, opacity, colorBar, floorAtMinimum);
     }
 
     /**
@@ -144,7 +148,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withClampPercentile(double p) {
-        return new HeatmapStyle(reduction, p, smoothingSigma, colormap, opacity, colorBar);
+        return new HeatmapStyle(reduction, p, smoothingSigma, colormap, opacity, colorBar, floorAtMinimum);
     }
 
     /**
@@ -152,7 +156,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withSmoothingSigma(double sigma) {
-        return new HeatmapStyle(reduction, clampPercentile, sigma, colormap, opacity, colorBar);
+        return new HeatmapStyle(reduction, clampPercentile, sigma, colormap, opacity, colorBar, floorAtMinimum);
     }
 
     /**
@@ -160,7 +164,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withColormap(Colormap c) {
-        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, c, opacity, colorBar);
+        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, c, opacity, colorBar, floorAtMinimum);
     }
 
     /**
@@ -168,7 +172,7 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withOpacity(double o) {
-        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, colormap, o, colorBar);
+        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, colormap, o, colorBar, floorAtMinimum);
     }
 
     /**
@@ -176,7 +180,25 @@ public record HeatmapStyle(ChannelReduction reduction, double clampPercentile, d
      * @return this style with it
      */
     public HeatmapStyle withColorBar(boolean on) {
-        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, colormap, opacity, on);
+        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, colormap, opacity, on, floorAtMinimum);
+    }
+
+    /**
+     * @param fromMinimum whether an unsigned map's scale starts at its (clamped) minimum, stretching a
+     *        map with a constant offset (RISE's) to the full colour range, as pytorch-grad-cam does; by
+     *        default it starts at zero, as Captum's does
+     * @return this style with it
+     */
+    public HeatmapStyle withFloorAtMinimum(boolean fromMinimum) {
+        return new HeatmapStyle(reduction, clampPercentile, smoothingSigma, colormap, opacity, colorBar, fromMinimum);
+    }
+
+    private static boolean floor(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "zero", "0" -> false;
+            case "min", "minimum" -> true;
+            default -> throw new LoupeException("expected zero or min");
+        };
     }
 
     private static String plain(double v) {

@@ -4,6 +4,7 @@ import static dev.loupe.render.ColormapTest.assertColor;
 import static dev.loupe.render.ColormapTest.blue;
 import static dev.loupe.render.ColormapTest.green;
 import static dev.loupe.render.ColormapTest.red;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,6 +97,39 @@ class HeatmapRendererTest {
         assertTrue(asked.signed());
         assertEquals(0xFFFFFF, rgb(HeatmapRenderer.render(map, 0, null, sum.withColormap(Colormap.DIVERGING)),
                 0, 0), "zero stays white");
+    }
+
+    @Test
+    void anOffsetMapStartsAtZeroUnlessTheFloorIsItsMinimum() {
+        // RISE-like: every value far from zero, the differences small
+        Tensor map = new Tensor(new float[] {10, 11, 12}, new long[] {1, 1, 3});
+        Heatmap fromZero = HeatmapRenderer.heatmap(map, 0, PLAIN);
+        assertArrayEquals(new float[] {10 / 12f, 11 / 12f, 1}, fromZero.values(), 1e-6f);
+        assertEquals(0, fromZero.low());
+        Heatmap fromMin = HeatmapRenderer.heatmap(map, 0, PLAIN.withFloorAtMinimum(true));
+        assertArrayEquals(new float[] {0, 0.5f, 1}, fromMin.values(), 1e-6f);
+        assertEquals(10, fromMin.low());
+        assertEquals(12, fromMin.high());
+        // with clamping the floor is the lower percentile, as the ceiling is the upper one
+        float[] ramp = new float[101];
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = 100 + i;
+        }
+        Heatmap clamped = HeatmapRenderer.heatmap(new Tensor(ramp, new long[] {1, 1, 101}), 0,
+                PLAIN.withClampPercentile(90).withFloorAtMinimum(true));
+        assertEquals(110, clamped.low(), 1e-9);
+        assertEquals(190, clamped.high(), 1e-9);
+        assertEquals(0, clamped.values()[5]);
+        assertEquals(1, clamped.values()[95]);
+        // a constant map has no range: drawn at the bottom of the scale, not as NaN
+        Heatmap flat = HeatmapRenderer.heatmap(new Tensor(new float[] {3, 3}, new long[] {1, 1, 2}), 0,
+                PLAIN.withFloorAtMinimum(true));
+        assertArrayEquals(new float[] {0, 0}, flat.values());
+        // signed maps keep their symmetric scale whatever the floor
+        Tensor signed = new Tensor(new float[] {-1, 2}, new long[] {1, 1, 2});
+        HeatmapStyle sum = PLAIN.withReduction(ChannelReduction.SUM);
+        assertArrayEquals(HeatmapRenderer.heatmap(signed, 0, sum).values(),
+                HeatmapRenderer.heatmap(signed, 0, sum.withFloorAtMinimum(true)).values());
     }
 
     @Test

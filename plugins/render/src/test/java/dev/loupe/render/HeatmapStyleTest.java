@@ -29,8 +29,8 @@ class HeatmapStyleTest {
     @Test
     void parseReadsEveryOption() {
         HeatmapStyle s = HeatmapStyle.parse(Map.of("reduction", "sum", "clamp", "95.5", "smooth", "1.5",
-                "colormap", "jet", "opacity", "0.3", "colorbar", "yes"));
-        assertEquals(new HeatmapStyle(ChannelReduction.SUM, 95.5, 1.5, Colormap.JET, 0.3, true), s);
+                "colormap", "jet", "opacity", "0.3", "colorbar", "yes", "floor", "min"));
+        assertEquals(new HeatmapStyle(ChannelReduction.SUM, 95.5, 1.5, Colormap.JET, 0.3, true, true), s);
         HeatmapStyle t = HeatmapStyle.parse(Map.of("Colormap", "auto", "clamp", "none", "colorbar", "off",
                 "reduction", "abs-max"));
         assertNull(t.colormap());
@@ -42,7 +42,7 @@ class HeatmapStyleTest {
 
     @Test
     void optionsParseBackToTheSameStyle() {
-        HeatmapStyle s = new HeatmapStyle(ChannelReduction.L2, 99.95, 0.75, Colormap.GRAY, 1, true);
+        HeatmapStyle s = new HeatmapStyle(ChannelReduction.L2, 99.95, 0.75, Colormap.GRAY, 1, true, true);
         assertEquals(s, HeatmapStyle.parse(s.options()));
         assertEquals(HeatmapStyle.defaults(), HeatmapStyle.parse(HeatmapStyle.defaults().options()));
         assertEquals(HeatmapStyle.OPTION_KEYS, s.options().keySet().stream().toList());
@@ -62,7 +62,7 @@ class HeatmapStyleTest {
     void badValuesNameKeyAndValue() {
         String[][] cases = {
             {"opacity", "2"}, {"clamp", "abc"}, {"clamp", "0"}, {"smooth", "-1"}, {"reduction", "max"},
-            {"colormap", "rainbow"}, {"colorbar", "maybe"},
+            {"colormap", "rainbow"}, {"colorbar", "maybe"}, {"floor", "one"},
         };
         for (String[] c : cases) {
             LoupeException e = assertThrows(LoupeException.class,
