@@ -97,6 +97,31 @@ class EvaluateIT extends BuiltInPluginsHome {
         assertTrue(html.contains("sanity-model-randomization"), "the report has the sanity plot");
     }
 
+    /**
+     * The default, all metrics, on inputs without masks: the two that need masks are skipped and said
+     * to be; every other metric scores both methods, and a failure would fail the command.
+     */
+    @Test
+    void allMetricsWithoutMasksSkipTheLocalisationMetricsAndScoreTheRest() throws Exception {
+        Path shapes = SharedFixtures.shapes();
+        Run r = loupe("evaluate", "--model", shapes.resolve("model.onnx").toString(), "--input",
+                shapes.resolve("inputs.npy").toString(), "--methods", "saliency,integrated-gradients",
+                "--metric-param", "steps=16", "--out", "all-metrics");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("skipped without --masks: pointing-game, relevance-mass"), r::toString);
+        assertTrue(!r.err().contains("failed"), r::toString);
+        List<String> scored = new ArrayList<>(METRICS);
+        scored.removeAll(List.of("pointing-game", "relevance-mass"));
+        String header = r.out().lines().filter(l -> l.startsWith("method")).findFirst().orElseThrow();
+        for (String metric : scored) {
+            assertTrue(header.contains(metric), () -> metric + " has no column: " + r);
+        }
+        for (String id : List.of("saliency", "integrated-gradients")) {
+            String row = r.out().lines().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow();
+            assertTrue(numbers(row.substring(id.length())).size() >= scored.size(), () -> id + ": " + row);
+        }
+    }
+
     private static List<Double> numbers(String s) {
         List<Double> out = new ArrayList<>();
         Matcher m = Pattern.compile("-?\\d+\\.\\d+").matcher(s);

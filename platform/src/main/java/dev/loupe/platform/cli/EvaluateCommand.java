@@ -60,8 +60,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     MethodOptions methods;
 
     @Option(names = "--metrics", split = ",", paramLabel = "ID", defaultValue = MethodOptions.ALL,
-            description = "Metric ids, or all (default): every installed metric that applies (metrics that need "
-                    + "object masks are skipped without --masks); loupe metrics lists them.")
+            description = "Metric ids, or all (default): every installed metric, except those that need object "
+                    + "masks when there are none (they are listed as skipped); loupe metrics lists them.")
     List<String> metrics;
 
     @Option(names = "--masks", paramLabel = "MASKS.npy",
@@ -93,11 +93,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         Tensor objectMasks = maskFile == null ? null : readMasks(maskFile, batch);
         Map<String, MethodDescriptor> descriptors = methods.descriptors(host);
         Map<String, MetricDescriptor> chosen = metricDescriptors(host);
+        boolean allMetrics = metrics.contains(MethodOptions.ALL);
+        List<String> needMasks = new ArrayList<>();
+        if (allMetrics && objectMasks == null) {
+            // "all" means all that apply: without masks, the localisation metrics do not
+            chosen.values().stream().filter(MetricDescriptor::needsMasks).forEach(d -> needMasks.add(d.id()));
+            chosen.keySet().removeAll(needMasks);
+            if (chosen.isEmpty()) {
+                throw new LoupeException("every installed metric (" + String.join(", ", needMasks)
+                        + ") needs object masks; give them with --masks MASKS.npy");
+            }
+        }
         Map<String, List<ParameterSpec>> specs = new LinkedHashMap<>();
         chosen.forEach((id, d) -> specs.put(id, d.parameters()));
         Map<String, Map<String, String>> paramsByMetric = MethodOptions.routeTo(metricParams, specs, "metrics");
         PrintWriter err = context.err();
-        boolean allMetrics = metrics.contains(MethodOptions.ALL);
         List<String> failures = new ArrayList<>();
         // method → metric → result, in the order run
         Map<String, Map<String, Metric.Result>> table = new LinkedHashMap<>();
@@ -140,14 +150,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             context.out().println("scores: " + out.resolve("scores.csv") + ", " + out.resolve("scores.json")
                     + "; report: " + html);
         }
+        if (!needMasks.isEmpty()) {
+            context.out().println("skipped without --masks: " + String.join(", ", needMasks));
+        }
         if (!failures.isEmpty()) {
-            PrintWriter sink = allMetrics ? context.out() : err;
-            sink.println((allMetrics ? "not applicable (" : "failed (") + failures.size() + "):");
-            failures.forEach(f -> sink.println("  " + f));
+            err.println("failed (" + failures.size() + "):");
+            failures.forEach(f -> err.println("  " + f));
         }
         context.out().flush();
         err.flush();
-        return failures.isEmpty() || allMetrics ? 0 : 1;
+        return failures.isEmpty() ? 0 : 1;
     }
 
     private Map<String, MetricDescriptor> metricDescriptors(LoupeHost host) {

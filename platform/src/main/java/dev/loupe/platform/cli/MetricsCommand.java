@@ -29,7 +29,8 @@ public final class MetricsCommand implements Callable<Integer> {
             return 0;
         }
         for (MetricDescriptor m : metrics) {
-            out.printf("%s  %s (%s is better)%n", m.id(), m.displayName(), m.higherIsBetter() ? "higher" : "lower");
+            out.printf("%s  %s (%s is better)%s%n", m.id(), m.displayName(), m.higherIsBetter() ? "higher" : "lower",
+                    m.needsMasks() ? " (needs --masks)" : "");
             out.printf("    %s%n", m.description());
             out.printf("    cite: %s%n", m.citation());
             for (ParameterSpec p : m.parameters()) {

@@ -28,7 +28,7 @@ public final class PointingGame implements Metric {
     private static final MetricDescriptor DESCRIPTOR = new MetricDescriptor(ID, "Pointing game",
             "Zhang, Bargal, Lin, Brandt, Shen & Sclaroff 2016, Top-down Neural Attention by Excitation Backprop,"
                     + " ECCV 2016",
-            true,
+            true, true,
             List.of(Localization.reduction("sum: the most positive evidence points"),
                     ParameterSpec.integer("tolerance", 15, 0, 1_000_000,
                             "a hit lies closer than this many pixels to an object pixel (TorchRay: 15); 0: on the"

@@ -23,7 +23,7 @@ public final class RelevanceMass implements Metric {
     private static final MetricDescriptor DESCRIPTOR = new MetricDescriptor(ID, "Relevance mass accuracy",
             "Arras, Osman & Samek 2022, CLEVR-XAI: A benchmark dataset for the ground truth evaluation of neural"
                     + " network explanations, Information Fusion 81",
-            true,
+            true, true,
             List.of(Localization.reduction("sum keeps the sign, so evidence against the class does not count")),
             "The share of the positive attribution that falls inside the object mask, averaged over inputs;"
                     + " needs object masks.");

@@ -205,6 +205,7 @@ class PointingGameTest {
     @Test
     void descriptor() {
         var d = new PointingGame().descriptor();
+        assertTrue(d.needsMasks(), "scores against object masks");
         assertEquals("pointing-game", d.id());
         assertTrue(d.higherIsBetter());
         Map<String, Object> p = ParameterSpec.resolve(d.id(), d.parameters(), Map.of());

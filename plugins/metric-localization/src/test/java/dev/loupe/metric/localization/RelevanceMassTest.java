@@ -89,6 +89,7 @@ class RelevanceMassTest {
     @Test
     void descriptor() {
         var d = new RelevanceMass().descriptor();
+        assertTrue(d.needsMasks(), "scores against object masks");
         assertEquals("relevance-mass", d.id());
         assertTrue(d.higherIsBetter());
         assertEquals("sum", ParameterSpec.resolve(d.id(), d.parameters(), Map.of()).get("reduction"));
