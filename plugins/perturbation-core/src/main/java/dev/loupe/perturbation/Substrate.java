@@ -15,8 +15,8 @@ import java.util.List;
 public sealed interface Substrate {
 
     /** The {@code baseline} parameter's forms, for messages. */
-    String FORMS = "a number (e.g. 0), blur (a Gaussian blur of the input, sigma from blur-sigma) or mean"
-            + " (each channel's mean)";
+    String FORMS = "a number (e.g. 0), blur (a Gaussian blur of the input, sigma from blur-sigma), rise-blur"
+            + " (RISE's own 11x11 blur) or mean (each channel's mean)";
 
     /**
      * @param inputs the inputs, [N, ...]
@@ -117,6 +117,87 @@ public sealed interface Substrate {
         }
     }
 
+    /**
+     * The blur of RISE's evaluation code (Petsiuk et al. 2018), for insertion scores comparable with
+     * the paper's: each plane convolved with an 11×11 kernel that is SciPy's {@code gaussian_filter}
+     * (σ 5, truncated at 4σ, {@code reflect} edges) of a centred delta, with zero padding, so the
+     * substrate fades towards 0 at the image's border. The kernel is nearly flat: σ 5 folded into 11
+     * taps.
+     */
+    record RiseBlur() implements Substrate {
+        private static final int SIZE = 11;
+        private static final double SIGMA = 5;
+        private static final double[] KERNEL = riseKernel();
+
+        @Override
+        public Tensor of(Tensor inputs) {
+            long[] s = inputs.shape();
+            int w = Math.toIntExact(s[s.length - 1]);
+            int h = s.length >= 3 ? Math.toIntExact(s[s.length - 2]) : 1;
+            float[] x = inputs.data();
+            float[] out = new float[x.length];
+            int r = SIZE / 2;
+            double[] rows = new double[h * w];
+            // the 2-D kernel is the outer product of KERNEL with itself: two 1-D passes, zeros outside
+            for (int p = 0; p < x.length; p += h * w) {
+                for (int y = 0; y < h; y++) {
+                    for (int c = 0; c < w; c++) {
+                        double sum = 0;
+                        for (int t = Math.max(-r, -c); t <= Math.min(r, w - 1 - c); t++) {
+                            sum += KERNEL[t + r] * x[p + y * w + c + t];
+                        }
+                        rows[y * w + c] = sum;
+                    }
+                }
+                for (int y = 0; y < h; y++) {
+                    for (int c = 0; c < w; c++) {
+                        double sum = 0;
+                        for (int t = Math.max(-r, -y); t <= Math.min(r, h - 1 - y); t++) {
+                            sum += KERNEL[t + r] * rows[(y + t) * w + c];
+                        }
+                        out[p + y * w + c] = (float) sum;
+                    }
+                }
+            }
+            return new Tensor(out, s);
+        }
+
+        @Override
+        public String describe() {
+            return "rise-blur";
+        }
+
+        /**
+         * SciPy's 1-D Gaussian (σ 5, radius 4σ = 20, normalised) applied to an 11-element centred delta
+         * with {@code reflect} edges (… c b a | a b c … ): every tap that lands on the delta after
+         * reflection adds its weight.
+         */
+        private static double[] riseKernel() {
+            int radius = (int) (4 * SIGMA + 0.5);
+            double[] g = new double[2 * radius + 1];
+            double total = 0;
+            for (int t = -radius; t <= radius; t++) {
+                g[t + radius] = Math.exp(-0.5 * t * t / (SIGMA * SIGMA));
+                total += g[t + radius];
+            }
+            double[] k = new double[SIZE];
+            int centre = SIZE / 2;
+            for (int i = 0; i < SIZE; i++) {
+                for (int t = -radius; t <= radius; t++) {
+                    if (reflect(i + t, SIZE) == centre) {
+                        k[i] += g[t + radius] / total;
+                    }
+                }
+            }
+            return k;
+        }
+
+        private static int reflect(int i, int n) {
+            int m = Math.floorMod(i, 2 * n);
+            return m < n ? m : 2 * n - 1 - m;
+        }
+    }
+
     /** Each channel's mean (axis 1 of [N, C, ...]; rank-2 inputs: each input's mean). */
     record ChannelMean() implements Substrate {
         @Override
@@ -147,7 +228,7 @@ public sealed interface Substrate {
     /**
      * Reads the {@code baseline} parameter.
      *
-     * @param spec a number, {@code blur} or {@code mean}
+     * @param spec a number, {@code blur}, {@code rise-blur} or {@code mean}
      * @param blurSigma the blur's standard deviation, for {@code blur}
      * @return the substrate
      * @throws LoupeException naming the accepted forms
@@ -156,6 +237,9 @@ public sealed interface Substrate {
         String s = spec.trim();
         if (s.equals("blur")) {
             return new Blur(blurSigma);
+        }
+        if (s.equals("rise-blur")) {
+            return new RiseBlur();
         }
         if (s.equals("mean")) {
             return new ChannelMean();

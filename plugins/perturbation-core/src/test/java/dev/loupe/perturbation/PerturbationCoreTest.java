@@ -13,6 +13,7 @@ import dev.loupe.api.Tensor;
 import dev.loupe.testkit.FunctionModel;
 import dev.loupe.testkit.TestContext;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,29 @@ class PerturbationCoreTest {
         assertTrue(b[7 * 15 + 7] > b[7 * 15 + 8] && b[7 * 15 + 8] > b[7 * 15 + 9]);
         LoupeException e = assertThrows(LoupeException.class, () -> Substrate.parse("grey", 1));
         assertTrue(e.getMessage().contains("blur") && e.getMessage().contains("mean"), e.getMessage());
+    }
+
+    /**
+     * RISE's blur against the output of its own recipe (SciPy kernel, torch conv2d with zero padding)
+     * on seeded [2, 3, 20, 24] values: src/test/python/rise_blur_reference.py.
+     */
+    @Test
+    void riseBlurMatchesRisesEvaluationCode() throws Exception {
+        Tensor x = Npy.readFloats(resource("rise-blur/input.npy"));
+        float[] expected = Npy.readFloats(resource("rise-blur/expected.npy")).data();
+        Substrate rise = Substrate.parse("rise-blur", 1);
+        assertEquals("rise-blur", rise.describe());
+        assertArrayEquals(expected, rise.of(x).data(), 1e-5f);
+        // zero padding: a constant plane keeps its value inside and fades at the border
+        float[] ones = new float[30 * 30];
+        Arrays.fill(ones, 1);
+        float[] b = rise.of(new Tensor(ones, new long[] {1, 1, 30, 30})).data();
+        assertEquals(1, b[15 * 30 + 15], 1e-6);
+        assertEquals(36 / 121.0, b[0], 0.01, "a corner sees about 6×6 of the 11×11 nearly flat kernel");
+    }
+
+    private static Path resource(String name) throws Exception {
+        return Path.of(PerturbationCoreTest.class.getResource("/" + name).toURI());
     }
 
     @Test

@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
  * the metric measures.
  */
 abstract class CausalMetric implements Metric {
-    static final List<String> SUBSTRATES = List.of("zero", "blur", "mean");
+    static final List<String> SUBSTRATES = List.of("zero", "rise-blur", "blur", "mean");
     static final List<String> SCORES = List.of("probability", "logit");
     static final List<String> REDUCTIONS = Arrays.stream(ChannelReduction.values()).map(ChannelReduction::id)
             .toList();
@@ -54,7 +54,7 @@ abstract class CausalMetric implements Metric {
     }
 
     /**
-     * @param defaultSubstrate the metric's default substrate (RISE: zero for deletion, blur for insertion)
+     * @param defaultSubstrate the metric's default substrate (RISE: zero for deletion, its blur for insertion)
      * @return the parameters of both metrics
      */
     static List<ParameterSpec> parameters(String defaultSubstrate) {
@@ -63,9 +63,11 @@ abstract class CausalMetric implements Metric {
                         "steps of the curve; it has steps + 1 points at 0, 1/steps, ..., 1 of the pixels moved"),
                 ParameterSpec.choice("substrate", defaultSubstrate, SUBSTRATES,
                         "what a removed pixel is (deletion) or what insertion starts from: zero (0 in the model's"
-                                + " input space), blur (a Gaussian blur of the image) or mean (each channel's mean)"),
+                                + " input space), rise-blur (RISE's own blur: an 11x11 kernel, sigma 5, zero"
+                                + " padding), blur (a Gaussian blur of the image, sigma from blur-sigma, edges"
+                                + " replicated) or mean (each channel's mean)"),
                 ParameterSpec.number("blur-sigma", 5.0, 0.1, 1000,
-                        "the blur substrate's Gaussian sigma in pixels (RISE: 5)"),
+                        "the blur substrate's Gaussian sigma in pixels"),
                 ParameterSpec.choice("score", "probability", SCORES,
                         "the curve's value: the softmax probability of the explained class (as RISE) or its logit"),
                 ParameterSpec.choice("reduction", ChannelReduction.SUM.id(), REDUCTIONS,
@@ -198,7 +200,7 @@ abstract class CausalMetric implements Metric {
         return order;
     }
 
-    /** {@code zero} is perturbation-core's constant 0; blur and mean are its own names. */
+    /** {@code zero} is perturbation-core's constant 0; rise-blur, blur and mean are its own names. */
     private static Substrate substrate(String name, double blurSigma) {
         return Substrate.parse(name.equals("zero") ? "0" : name, blurSigma);
     }

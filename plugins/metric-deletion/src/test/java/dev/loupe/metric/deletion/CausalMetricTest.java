@@ -12,6 +12,7 @@ import dev.loupe.api.LoupeException;
 import dev.loupe.api.Metric;
 import dev.loupe.api.ParameterSpec;
 import dev.loupe.api.Tensor;
+import dev.loupe.perturbation.Substrate;
 import dev.loupe.testkit.FunctionModel;
 import dev.loupe.testkit.TestContext;
 import java.util.Arrays;
@@ -169,6 +170,26 @@ class CausalMetricTest {
     }
 
     @Test
+    void insertionStartsFromRisesOwnBlurByDefault() {
+        float[] blurred = new Substrate.RiseBlur().of(input()).data();
+        double start = BIAS;
+        double gaussianStart = BIAS;
+        float[] gaussian = new Substrate.Blur(5).of(input()).data();
+        double end = BIAS;
+        for (int e = 0; e < SIZE; e++) {
+            start += W[e] * blurred[e];
+            gaussianStart += W[e] * gaussian[e];
+            end += W[e] * X[e];
+        }
+        Metric.Result r = evaluate(new Insertion(), linear(), input(), contributions(), new int[] {0},
+                Map.of("score", "logit", "steps", "12"), 3);
+        List<Double> curve = r.curves().get("input-0");
+        assertEquals(start, curve.get(0), 1e-5, "the curve starts at the score of RISE's blur of the image");
+        assertEquals(end, curve.get(12), 1e-5, "and ends at the image's");
+        assertTrue(Math.abs(start - gaussianStart) > 1e-3, "RISE's blur (zero padding) is not the Gaussian substrate");
+    }
+
+    @Test
     void tiesGoInPixelOrder() {
         // an all-zero map: pixels leave in index order, so step k removes pixels 0..k-1
         double[] pixel = pixelContributions();
@@ -217,7 +238,7 @@ class CausalMetricTest {
         Map<String, Object> d = ParameterSpec.resolve("deletion", deletion.parameters(), Map.of());
         Map<String, Object> i = ParameterSpec.resolve("insertion", insertion.parameters(), Map.of());
         assertEquals("zero", d.get("substrate"));
-        assertEquals("blur", i.get("substrate"));
+        assertEquals("rise-blur", i.get("substrate"));
         assertEquals(100, d.get("steps"));
         assertEquals("probability", d.get("score"));
         assertEquals("sum", d.get("reduction"));
@@ -246,11 +267,11 @@ class CausalMetricTest {
         assertTrue(batch.getMessage().contains("does not match"), batch.getMessage());
         LoupeException substrate = assertThrows(LoupeException.class,
                 () -> evaluate(new Insertion(), model, input(), contributions(), t, Map.of("substrate", "grey"), 4));
-        assertTrue(substrate.getMessage().contains("zero, blur, mean"), substrate.getMessage());
+        assertTrue(substrate.getMessage().contains("zero, rise-blur, blur, mean"), substrate.getMessage());
         LoupeException typed = assertThrows(LoupeException.class, () -> new Deletion().evaluate(new Metric.Input(model,
                 input(), new Attribution("test", contributions(), null, t, Map.of(), List.of(), null, Map.of(),
                         Map.of()), null, null, Map.of("substrate", "noise")), new TestContext(4)));
-        assertTrue(typed.getMessage().contains("zero, blur, mean"), typed.getMessage());
+        assertTrue(typed.getMessage().contains("zero, rise-blur, blur, mean"), typed.getMessage());
         LoupeException steps = assertThrows(LoupeException.class,
                 () -> evaluate(new Deletion(), model, input(), contributions(), t, Map.of("steps", "0"), 4));
         assertTrue(steps.getMessage().contains("steps"), steps.getMessage());
