@@ -62,35 +62,7 @@ public sealed interface Substrate {
 
         @Override
         public Tensor of(Tensor inputs) {
-            long[] s = inputs.shape();
-            int w = Math.toIntExact(s[s.length - 1]);
-            int h = s.length >= 3 ? Math.toIntExact(s[s.length - 2]) : 1;
-            float[] x = inputs.data();
-            float[] out = new float[x.length];
-            double[] kernel = kernel(sigma);
-            int r = kernel.length / 2;
-            double[] rows = new double[h * w];
-            for (int p = 0; p < x.length; p += h * w) {
-                for (int y = 0; y < h; y++) {
-                    for (int c = 0; c < w; c++) {
-                        double sum = 0;
-                        for (int t = -r; t <= r; t++) {
-                            sum += kernel[t + r] * x[p + y * w + clamp(c + t, w)];
-                        }
-                        rows[y * w + c] = sum;
-                    }
-                }
-                for (int y = 0; y < h; y++) {
-                    for (int c = 0; c < w; c++) {
-                        double sum = 0;
-                        for (int t = -r; t <= r; t++) {
-                            sum += kernel[t + r] * rows[clamp(y + t, h) * w + c];
-                        }
-                        out[p + y * w + c] = (float) sum;
-                    }
-                }
-            }
-            return new Tensor(out, s);
+            return separable(inputs, kernel(sigma), true);
         }
 
         @Override
@@ -111,10 +83,6 @@ public sealed interface Substrate {
             }
             return k;
         }
-
-        private static int clamp(int v, int n) {
-            return v < 0 ? 0 : Math.min(v, n - 1);
-        }
     }
 
     /**
@@ -131,35 +99,7 @@ public sealed interface Substrate {
 
         @Override
         public Tensor of(Tensor inputs) {
-            long[] s = inputs.shape();
-            int w = Math.toIntExact(s[s.length - 1]);
-            int h = s.length >= 3 ? Math.toIntExact(s[s.length - 2]) : 1;
-            float[] x = inputs.data();
-            float[] out = new float[x.length];
-            int r = SIZE / 2;
-            double[] rows = new double[h * w];
-            // the 2-D kernel is the outer product of KERNEL with itself: two 1-D passes, zeros outside
-            for (int p = 0; p < x.length; p += h * w) {
-                for (int y = 0; y < h; y++) {
-                    for (int c = 0; c < w; c++) {
-                        double sum = 0;
-                        for (int t = Math.max(-r, -c); t <= Math.min(r, w - 1 - c); t++) {
-                            sum += KERNEL[t + r] * x[p + y * w + c + t];
-                        }
-                        rows[y * w + c] = sum;
-                    }
-                }
-                for (int y = 0; y < h; y++) {
-                    for (int c = 0; c < w; c++) {
-                        double sum = 0;
-                        for (int t = Math.max(-r, -y); t <= Math.min(r, h - 1 - y); t++) {
-                            sum += KERNEL[t + r] * rows[(y + t) * w + c];
-                        }
-                        out[p + y * w + c] = (float) sum;
-                    }
-                }
-            }
-            return new Tensor(out, s);
+            return separable(inputs, KERNEL, false);
         }
 
         @Override
@@ -223,6 +163,53 @@ public sealed interface Substrate {
         public String describe() {
             return "mean";
         }
+    }
+
+    /**
+     * Convolves each plane (the last two axes; rank-2 inputs: the last axis) with the outer product of
+     * a symmetric 1-D kernel with itself, in two 1-D passes.
+     *
+     * @param replicateEdges whether samples outside the plane take the nearest edge value, or are 0
+     */
+    private static Tensor separable(Tensor inputs, double[] kernel, boolean replicateEdges) {
+        long[] s = inputs.shape();
+        int w = Math.toIntExact(s[s.length - 1]);
+        int h = s.length >= 3 ? Math.toIntExact(s[s.length - 2]) : 1;
+        float[] x = inputs.data();
+        float[] out = new float[x.length];
+        int r = kernel.length / 2;
+        double[] rows = new double[h * w];
+        for (int p = 0; p < x.length; p += h * w) {
+            for (int y = 0; y < h; y++) {
+                for (int c = 0; c < w; c++) {
+                    double sum = 0;
+                    for (int t = -r; t <= r; t++) {
+                        int q = c + t;
+                        if (q >= 0 && q < w || replicateEdges) {
+                            sum += kernel[t + r] * x[p + y * w + Math.max(0, Math.min(w - 1, q))];
+                        }
+                    }
+                    rows[y * w + c] = sum;
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                for (int c = 0; c < w; c++) {
+                    if (s.length < 3) { // rows only
+                        out[p + c] = (float) rows[c];
+                        continue;
+                    }
+                    double sum = 0;
+                    for (int t = -r; t <= r; t++) {
+                        int q = y + t;
+                        if (q >= 0 && q < h || replicateEdges) {
+                            sum += kernel[t + r] * rows[Math.max(0, Math.min(h - 1, q)) * w + c];
+                        }
+                    }
+                    out[p + y * w + c] = (float) sum;
+                }
+            }
+        }
+        return new Tensor(out, s);
     }
 
     /**

@@ -167,6 +167,10 @@ class PerturbationCoreTest {
         float[] b = rise.of(new Tensor(ones, new long[] {1, 1, 30, 30})).data();
         assertEquals(1, b[15 * 30 + 15], 1e-6);
         assertEquals(36 / 121.0, b[0], 0.01, "a corner sees about 6×6 of the 11×11 nearly flat kernel");
+        // rank-2 inputs are blurred along their one axis only
+        float[] row = rise.of(new Tensor(Arrays.copyOf(ones, 30), new long[] {1, 30})).data();
+        assertEquals(1, row[15], 1e-6);
+        assertEquals(6 / 11.0, row[0], 0.01);
     }
 
     private static Path resource(String name) throws Exception {
