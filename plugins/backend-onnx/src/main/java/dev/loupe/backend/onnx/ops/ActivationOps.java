@@ -31,8 +31,8 @@ final class ActivationOps {
             float gamma = node.attributes().getFloat("gamma", 1.05070102214813232421875f);
             return in -> {
                 NDArray x = in[0];
-                NDArray neg = x.exp().sub(1).mul(alpha);
-                return one(OpSupport.where(x.gt(0), x, neg).mul(gamma));
+                NDArray neg = OpSupport.mul(x.exp().sub(1), alpha);
+                return one(OpSupport.mul(OpSupport.where(x.gt(0), x, neg), gamma));
             };
         });
         OpRegistry.register("PRelu", node -> in -> {
@@ -42,9 +42,9 @@ final class ActivationOps {
         OpRegistry.register("HardSigmoid", node -> {
             float alpha = node.attributes().getFloat("alpha", 0.2f);
             float beta = node.attributes().getFloat("beta", 0.5f);
-            return in -> one(in[0].mul(alpha).add(beta).clip(0f, 1f));
+            return in -> one(OpSupport.mul(in[0], alpha).add(beta).clip(0f, 1f));
         });
-        OpRegistry.register("HardSwish", node -> in -> one(in[0].mul(in[0].div(6f).add(0.5f).clip(0f, 1f))));
+        OpRegistry.register("HardSwish", node -> in -> one(in[0].mul(OpSupport.div(in[0], 6).add(0.5f).clip(0f, 1f))));
         OpRegistry.register("Gelu", ActivationOps::gelu);
         OpRegistry.register("ThresholdedRelu", node -> {
             float alpha = node.attributes().getFloat("alpha", 1f);
@@ -54,7 +54,8 @@ final class ActivationOps {
             float alpha = node.attributes().getFloat("alpha", 1f);
             return in -> {
                 NDArray x = in[0];
-                return one(x.maximum(0f).add(x.div(alpha).exp().sub(1f).mul(alpha).minimum(0f)));
+                NDArray negative = OpSupport.mul(OpSupport.div(x, alpha).exp().sub(1f), alpha);
+                return one(OpSupport.maximum(x, 0).add(OpSupport.minimum(negative, 0)));
             };
         });
         OpRegistry.register("Shrink", node -> {
@@ -87,8 +88,8 @@ final class ActivationOps {
         float c = (float) Math.sqrt(2 / Math.PI);
         return in -> {
             NDArray x = in[0];
-            NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul(c);
-            return one(x.mul(inner.tanh().add(1f)).mul(0.5f));
+            NDArray inner = OpSupport.mul(x.add(OpSupport.mul(OpSupport.pow(x, 3), 0.044715f)), c);
+            return one(OpSupport.mul(x.mul(inner.tanh().add(1f)), 0.5));
         };
     }
 

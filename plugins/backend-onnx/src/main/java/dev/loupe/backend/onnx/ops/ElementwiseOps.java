@@ -30,7 +30,7 @@ final class ElementwiseOps {
         unary("Sign", NDArray::sign);
         unary("Sin", NDArray::sin);
         unary("Cos", NDArray::cos);
-        unary("Reciprocal", x -> x.pow(-1f));
+        unary("Reciprocal", x -> OpSupport.pow(x, -1));
         unary("Tan", NDArray::tan);
         unary("Asin", NDArray::asin);
         unary("Acos", NDArray::acos);
@@ -40,7 +40,7 @@ final class ElementwiseOps {
         // DJL's PyTorch engine lacks the inverse hyperbolic functions
         unary("Asinh", x -> x.add(x.square().add(1f).sqrt()).log());
         unary("Acosh", x -> x.add(x.square().sub(1f).sqrt()).log());
-        unary("Atanh", x -> x.add(1f).div(x.neg().add(1f)).log().mul(0.5f));
+        unary("Atanh", x -> OpSupport.mul(x.add(1f).div(x.neg().add(1f)).log(), 0.5));
         unary("IsNaN", NDArray::isNaN);
         OpRegistry.register("IsInf", node -> {
             boolean negative = node.attributes().getInt("detect_negative", 1) != 0;
@@ -70,7 +70,7 @@ final class ElementwiseOps {
             for (NDArray a : in) {
                 n += a == null ? 0 : 1;
             }
-            return one(n == 1 ? sum[0] : sum[0].div(n));
+            return one(n == 1 ? sum[0] : OpSupport.div(sum[0], n));
         });
     }
 

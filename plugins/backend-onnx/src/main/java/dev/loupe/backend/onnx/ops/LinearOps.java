@@ -41,10 +41,10 @@ final class LinearOps {
             }
             NDArray y = a.matMul(transB ? b.transpose() : b);
             if (alpha != 1f) {
-                y = y.mul(alpha);
+                y = OpSupport.mul(y, alpha);
             }
             if (c != null && beta != 0f) {
-                y = y.add(beta == 1f ? c : c.mul(beta));
+                y = y.add(beta == 1f ? c : OpSupport.mul(c, beta));
             }
             return one(y);
         };

@@ -96,8 +96,9 @@ final class NormalizationOps {
             NDArray sq = x.square().reshape(n, 1, c, rest);
             sq = OpSupport.padTrailing(sq, new long[] {(size - 1) / 2, 0, size - 1 - (size - 1) / 2, 0}, 0);
             NDArray sum = sq.getNDArrayInternal().avgPool(new Shape(size, 1), new Shape(1, 1), new Shape(0, 0), false,
-                    true).mul(size).reshape(s);
-            return one(x.div(sum.mul(alpha / size).add(bias).pow(beta)));
+                    true);
+            sum = OpSupport.mul(sum, size).reshape(s);
+            return one(x.div(OpSupport.pow(OpSupport.mul(sum, alpha / size).add(bias), beta)));
         };
     }
 
@@ -124,7 +125,7 @@ final class NormalizationOps {
             NDArray mean = OpSupport.mean(x, axes, true);
             NDArray centred = x.sub(mean);
             NDArray var = OpSupport.mean(centred.square(), axes, true);
-            NDArray invStd = var.add(eps).pow(-0.5f);
+            NDArray invStd = OpSupport.pow(var.add(eps), -0.5);
             NDArray y = centred.mul(invStd).mul(in[1]);
             if (in.length > 2 && in[2] != null) {
                 y = y.add(in[2]);

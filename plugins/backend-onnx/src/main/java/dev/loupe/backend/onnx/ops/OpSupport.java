@@ -148,6 +148,41 @@ final class OpSupport {
     }
 
 
+    /**
+     * A 0-d tensor of {@code value} in {@code like}'s type and on its device, in memory libtorch owns.
+     * DJL's number forms ({@code x.mul(2f)}) wrap the number in a Java buffer that they release at
+     * once; an autograd graph that saved it for the backward pass (mul, div, pow, maximum, minimum
+     * do) then reads memory the garbage collector may already have freed. Kernels use these.
+     */
+    static NDArray scalarLike(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+    }
+
+    /** @return {@code x · v}, differentiable whatever the garbage collector does */
+    static NDArray mul(NDArray x, double v) {
+        return x.mul(scalarLike(x, v));
+    }
+
+    /** @return {@code x / v}, differentiable whatever the garbage collector does */
+    static NDArray div(NDArray x, double v) {
+        return x.div(scalarLike(x, v));
+    }
+
+    /** @return {@code x ^ v}, differentiable whatever the garbage collector does */
+    static NDArray pow(NDArray x, double v) {
+        return x.pow(scalarLike(x, v));
+    }
+
+    /** @return {@code max(x, v)}, differentiable whatever the garbage collector does */
+    static NDArray maximum(NDArray x, double v) {
+        return x.maximum(scalarLike(x, v));
+    }
+
+    /** @return {@code min(x, v)}, differentiable whatever the garbage collector does */
+    static NDArray minimum(NDArray x, double v) {
+        return x.minimum(scalarLike(x, v));
+    }
+
     /** Mean over several axes (DJL's PyTorch mean takes one axis at a time). */
     static NDArray mean(NDArray x, int[] axes, boolean keepDims) {
         if (axes.length == 0) {
@@ -157,7 +192,7 @@ final class OpSupport {
         for (int a : axes) {
             count *= x.getShape().get(a);
         }
-        return x.sum(axes, keepDims).div(count);
+        return div(x.sum(axes, keepDims), count);
     }
 
     /** Max (or min) over several axes, one axis at a time. */

@@ -1,6 +1,7 @@
 package dev.loupe.backend.onnx.ops;
 
 import static dev.loupe.backend.onnx.ops.Nodes.node;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -10,6 +11,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +149,67 @@ class KernelGradientTest {
         check(gemm, new NDArray[] {randn(3, 4), randn(5, 4), randn(5)}, 0, 1, 2);
         Kernel linear = node("Gemm", 13).io(3, 1).i("transB", 1).kernel();
         check(linear, new NDArray[] {randn(3, 4), randn(5, 4), randn(5)}, 0, 1, 2);
+    }
+
+    /**
+     * Kernels with numeric attributes (HardSigmoid's alpha, Gemm's alpha, Gelu's constants, LRN's
+     * powers...) give the same gradient when the garbage collector runs between the forward and the
+     * backward pass and the freed memory is reused: the numbers their autograd graph saved live in
+     * libtorch's memory, not in a Java buffer that DJL releases at once (the ppocr classifier's
+     * HardSigmoids once gave garbage input gradients this way).
+     */
+    @Test
+    void gradientsSurviveTheGarbageCollectorBetweenForwardAndBackward() throws InterruptedException {
+        Map<String, Kernel> kernels = new LinkedHashMap<>();
+        kernels.put("HardSigmoid", node("HardSigmoid", 6).f("alpha", 0.3f).f("beta", 0.4f).kernel());
+        kernels.put("HardSwish", node("HardSwish", 14).kernel());
+        kernels.put("Selu", node("Selu", 6).kernel());
+        kernels.put("Celu", node("Celu", 12).f("alpha", 1.5f).kernel());
+        kernels.put("Gelu", node("Gelu", 20).s("approximate", "tanh").kernel());
+        kernels.put("Reciprocal", node("Reciprocal", 13).kernel());
+        kernels.put("Atanh", node("Atanh", 9).kernel());
+        kernels.put("ReduceMean", node("ReduceMean", 13).ints("axes", 1, 2).kernel());
+        kernels.put("Gemm", node("Gemm", 13).io(3, 1).f("alpha", 0.5f).f("beta", 2f).kernel());
+        kernels.put("LRN", node("LRN", 13).i("size", 3).kernel());
+        kernels.put("InstanceNormalization", node("InstanceNormalization", 6).io(3, 1).kernel());
+        for (Map.Entry<String, Kernel> k : kernels.entrySet()) {
+            NDArray[] inputs = switch (k.getKey()) {
+                case "Gemm" -> new NDArray[] {randn(3, 4), randn(4, 5), randn(5)};
+                case "LRN" -> new NDArray[] {randn(1, 4, 3, 3)};
+                case "InstanceNormalization" -> new NDArray[] {randn(2, 3, 4, 4), randn(3), randn(3)};
+                default -> new NDArray[] {randn(2, 3, 4).mul(0.5)};
+            };
+            double[] calm = inputGradient(k.getValue(), inputs, false);
+            double[] disturbed = inputGradient(k.getValue(), inputs, true);
+            assertArrayEquals(calm, disturbed, 1e-12, k.getKey() + ": the gradient changed with a garbage collection");
+        }
+    }
+
+    private double[] inputGradient(Kernel kernel, NDArray[] inputs, boolean collectGarbage)
+            throws InterruptedException {
+        NDArray x = inputs[0].duplicate();
+        NDArray[] in = inputs.clone();
+        in[0] = x;
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            x.setRequiresGradient(true);
+            NDArray y = kernel.apply(in)[0];
+            List<ByteBuffer> litter = new ArrayList<>();
+            if (collectGarbage) {
+                for (int round = 0; round < 3; round++) {
+                    System.gc();
+                    Thread.sleep(20);
+                }
+                // reuse what was freed: small buffers like the ones DJL wraps numbers in, full of NaN
+                for (int i = 0; i < 20_000; i++) {
+                    ByteBuffer b = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+                    b.putDouble(0, Double.NaN);
+                    litter.add(b);
+                }
+            }
+            gc.backward(y.sum());
+            litter.clear();
+            return x.getGradient().toDoubleArray();
+        }
     }
 
     @Test
