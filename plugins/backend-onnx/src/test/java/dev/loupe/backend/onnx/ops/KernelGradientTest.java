@@ -152,8 +152,8 @@ class KernelGradientTest {
     }
 
     /**
-     * Kernels with numeric attributes (HardSigmoid's alpha, Gemm's alpha, Gelu's constants, LRN's
-     * powers...) give the same gradient when the garbage collector runs between the forward and the
+     * Kernels with numeric constants (HardSigmoid's alpha, Gemm's alpha, Gelu's constants, LRN's
+     * powers, the element count a mean, GlobalAveragePool included, divides by) give the same gradient when the garbage collector runs between the forward and the
      * backward pass and the freed memory is reused: the numbers their autograd graph saved live in
      * libtorch's memory, not in a Java buffer that DJL releases at once (the ppocr classifier's
      * HardSigmoids once gave garbage input gradients this way).
@@ -169,13 +169,14 @@ class KernelGradientTest {
         kernels.put("Reciprocal", node("Reciprocal", 13).kernel());
         kernels.put("Atanh", node("Atanh", 9).kernel());
         kernels.put("ReduceMean", node("ReduceMean", 13).ints("axes", 1, 2).kernel());
+        kernels.put("GlobalAveragePool", node("GlobalAveragePool", 1).kernel());
         kernels.put("Gemm", node("Gemm", 13).io(3, 1).f("alpha", 0.5f).f("beta", 2f).kernel());
         kernels.put("LRN", node("LRN", 13).i("size", 3).kernel());
         kernels.put("InstanceNormalization", node("InstanceNormalization", 6).io(3, 1).kernel());
         for (Map.Entry<String, Kernel> k : kernels.entrySet()) {
             NDArray[] inputs = switch (k.getKey()) {
                 case "Gemm" -> new NDArray[] {randn(3, 4), randn(4, 5), randn(5)};
-                case "LRN" -> new NDArray[] {randn(1, 4, 3, 3)};
+                case "LRN", "GlobalAveragePool" -> new NDArray[] {randn(1, 4, 3, 3)};
                 case "InstanceNormalization" -> new NDArray[] {randn(2, 3, 4, 4), randn(3), randn(3)};
                 default -> new NDArray[] {randn(2, 3, 4).mul(0.5)};
             };
