@@ -1,7 +1,6 @@
 package dev.loupe.metric.faithfulness;
 
 import dev.loupe.api.ExplanationContext;
-import dev.loupe.api.LoupeException;
 import dev.loupe.api.Metric;
 import dev.loupe.api.MetricDescriptor;
 import dev.loupe.api.ParameterSpec;
@@ -42,11 +41,8 @@ public final class Completeness implements Metric {
     public Result evaluate(Input input, ExplanationContext context) {
         Tensor inputs = input.inputs();
         Tensor map = Faithfulness.map(input.attribution());
+        Faithfulness.requireOnePerInput(ID, map, inputs);
         int n = inputs.batchSize();
-        if (map.batchSize() != n) {
-            throw new LoupeException(ID + ": the map has " + map.batchSize() + " items for " + n
-                    + " inputs");
-        }
         float baseline = (float) Faithfulness.number(input.parameters(), "baseline", 0);
         PerturbationSweep sweep = new PerturbationSweep(input.model(), Faithfulness.objective(ID, input), inputs,
                 context);

@@ -36,6 +36,14 @@ final class Faithfulness {
         }
     }
 
+    /** @throws LoupeException unless the map has one item per input */
+    static void requireOnePerInput(String metric, Tensor map, Tensor inputs) {
+        if (map.batchSize() != inputs.batchSize()) {
+            throw new LoupeException(metric + ": the map has " + map.batchSize() + " items for " + inputs.batchSize()
+                    + " inputs");
+        }
+    }
+
     /** @throws LoupeException saying that the metric re-runs the method, when none was given */
     static Explainer requireMethod(String metric, Metric.Input input) {
         if (input.method() == null) {

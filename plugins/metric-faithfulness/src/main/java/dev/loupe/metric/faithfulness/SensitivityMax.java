@@ -55,10 +55,8 @@ public final class SensitivityMax implements Metric {
         Attribution original = input.attribution();
         Tensor inputs = input.inputs();
         Tensor phi = Faithfulness.map(original);
+        Faithfulness.requireOnePerInput(ID, phi, inputs);
         int n = inputs.batchSize();
-        if (phi.batchSize() != n) {
-            throw new LoupeException(ID + ": the map has " + phi.batchSize() + " items for " + n + " inputs");
-        }
         Objective objective = Faithfulness.objective(ID, input);
         Map<String, Object> p = input.parameters();
         int samples = (int) Faithfulness.number(p, "samples", 10);
