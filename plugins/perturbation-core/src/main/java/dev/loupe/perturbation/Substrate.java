@@ -192,12 +192,14 @@ public sealed interface Substrate {
                     rows[y * w + c] = sum;
                 }
             }
+            if (s.length < 3) { // rows only
+                for (int c = 0; c < w; c++) {
+                    out[p + c] = (float) rows[c];
+                }
+                continue;
+            }
             for (int y = 0; y < h; y++) {
                 for (int c = 0; c < w; c++) {
-                    if (s.length < 3) { // rows only
-                        out[p + c] = (float) rows[c];
-                        continue;
-                    }
                     double sum = 0;
                     for (int t = -r; t <= r; t++) {
                         int q = y + t;
